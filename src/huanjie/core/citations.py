@@ -20,7 +20,8 @@ class Article:
     status: str = "V"
 
     def __str__(self) -> str:
-        return f"{self.law} {self.ref}"
+        mark = {"V": "", "S": "〔据二手资料，待核原文〕", "U": "〔未核实〕"}[self.status]
+        return f"{self.law} {self.ref}{mark}"
 
     @classmethod
     def parse(cls, value: object) -> Article:

@@ -1,0 +1,317 @@
+"""The huanjie command line. Its contract (commands, JSON shapes, exit codes) is relied on by
+other parts and by outside checks: see README.md and docs/schemas/.
+
+Exit codes: 0 — done (an invalid election round is a decision, not an error);
+2 — the input could not be used (one clear line on standard error).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any, NoReturn, TextIO
+
+from huanjie.core.rules import Profile, ProfileError, bundled_data, bundled_ids, resolve_profile
+
+PROG = "huanjie"
+
+
+class UsageError(Exception):
+    """Input that cannot be used; the message is shown as one line and the exit code is 2."""
+
+
+def _fail(command: str, message: str) -> NoReturn:
+    print(f"{PROG} {command}: {message}", file=sys.stderr)
+    raise SystemExit(2)
+
+
+def _read_text(source: str) -> tuple[str, str]:
+    """The text of FILE, or of standard input for ``-``; and the name to show in messages."""
+    if source == "-":
+        return sys.stdin.read(), "<stdin>"
+    path = Path(source)
+    try:
+        return path.read_text(encoding="utf-8-sig"), source
+    except FileNotFoundError:
+        raise UsageError(f"{source}: 文件不存在") from None
+    except IsADirectoryError:
+        raise UsageError(f"{source}: 是目录，不是文件") from None
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"{source}: 不是 UTF-8 编码的文本（第 {exc.start} 字节）") from None
+    except OSError as exc:
+        raise UsageError(f"{source}: 无法读取（{exc.strerror}）") from None
+
+
+def _load_json(source: str) -> tuple[Any, str]:
+    text, shown = _read_text(source)
+    try:
+        return json.loads(text), shown
+    except json.JSONDecodeError as exc:
+        raise UsageError(
+            f"{shown}: 第 {exc.lineno} 行第 {exc.colno} 列 JSON 格式错误（{exc.msg}）"
+        ) from None
+
+
+def profile_resolver(base_dir: Path) -> Callable[[str], Profile]:
+    """Resolve a profile reference: a bundled id (``village/zhejiang``) or a JSON file path.
+
+    A user's own profile file may ``extend`` a bundled id or another file (relative to itself).
+    """
+
+    def load_file(ref: str, relative_to: Path) -> tuple[Mapping[str, Any], Path]:
+        path = (relative_to / ref).resolve()
+        try:
+            data = json.loads(path.read_text(encoding="utf-8-sig"))
+        except FileNotFoundError:
+            raise ProfileError(f"找不到规则配置文件 {path}；内置配置有：{', '.join(bundled_ids())}") from None
+        except json.JSONDecodeError as exc:
+            raise ProfileError(f"规则配置文件 {path} 第 {exc.lineno} 行 JSON 格式错误（{exc.msg}）") from None
+        if not isinstance(data, dict):
+            raise ProfileError(f"规则配置文件 {path} 应为 JSON 对象")
+        return data, path.parent
+
+    def is_file_ref(ref: str) -> bool:
+        return ref.endswith(".json") or ref.startswith((".", "/"))
+
+    def resolve(ref: str) -> Profile:
+        if not is_file_ref(ref):
+            return resolve_profile(bundled_data(ref))
+        data, folder = load_file(ref, base_dir)
+        folders = {str(data.get("id")): folder}
+
+        def loader(parent: str) -> Mapping[str, Any]:
+            if not is_file_ref(parent):
+                return bundled_data(parent)
+            child_folder = next(reversed(folders.values()))
+            parent_data, parent_folder = load_file(parent, child_folder)
+            folders[str(parent_data.get("id"))] = parent_folder
+            return parent_data
+
+        return resolve_profile(data, loader)
+
+    return resolve
+
+
+# ---------------------------------------------------------------- tally
+
+
+def cmd_tally(args: argparse.Namespace) -> int:
+    from huanjie.core.count import decide_round, outcome_to_json, parse_round
+    from huanjie.core.count.parse import InputError
+
+    data, shown = _load_json(args.file)
+    base = Path.cwd() if args.file == "-" else Path(args.file).resolve().parent
+    try:
+        round_input = parse_round(data, profile_resolver(base))
+    except InputError as exc:
+        raise UsageError(f"{shown}: {exc.field}: {exc.message}") from None
+    outcome = decide_round(round_input)
+    _print_json(outcome_to_json(outcome), sys.stdout)
+    return 0
+
+
+def _print_json(data: Any, out: TextIO) -> None:
+    json.dump(data, out, ensure_ascii=False, indent=2)
+    out.write("\n")
+
+
+# ---------------------------------------------------------------- other procedures
+
+
+def cmd_recall(args: argparse.Namespace) -> int:
+    from huanjie.core.count.parse import InputError
+    from huanjie.core.count.recall import parse_recall, recall_to_json
+
+    data, shown = _load_json(args.file)
+    base = Path.cwd() if args.file == "-" else Path(args.file).resolve().parent
+    try:
+        result = parse_recall(data, profile_resolver(base))
+    except InputError as exc:
+        raise UsageError(f"{shown}: {exc.field}: {exc.message}") from None
+    _print_json(recall_to_json(result), sys.stdout)
+    return 0
+
+
+def cmd_nominate(args: argparse.Namespace) -> int:
+    from huanjie.core.count.nomination import nomination_to_json, parse_nomination
+    from huanjie.core.count.parse import InputError
+
+    data, shown = _load_json(args.file)
+    base = Path.cwd() if args.file == "-" else Path(args.file).resolve().parent
+    try:
+        result = parse_nomination(data, profile_resolver(base))
+    except InputError as exc:
+        raise UsageError(f"{shown}: {exc.field}: {exc.message}") from None
+    _print_json(nomination_to_json(result), sys.stdout)
+    return 0
+
+
+# ---------------------------------------------------------------- names
+
+
+def cmd_names_sort(args: argparse.Namespace) -> int:
+    from huanjie.core.names import explain, stroke_sort
+
+    names = [line.strip() for line in sys.stdin if line.strip()]
+    ordered = stroke_sort(names)
+    if not args.explain:
+        sys.stdout.write("".join(f"{n}\n" for n in ordered))
+        return 0
+    for name in ordered:
+        key = explain(name)
+        parts = " ".join(
+            f"{c.char}{'(' + c.simplified + ')' if c.simplified != c.char else ''}"
+            f":{c.strokes if c.strokes is not None else '?'}:{c.sequence or '-'}"
+            f"{'!' if c.source in ('count-only', 'unknown') else ''}"
+            for c in key.chars
+        )
+        flag = f"\t需人工确认: {''.join(key.flagged)}" if key.flagged else ""
+        sys.stdout.write(f"{name}\t{parts}{flag}\n")
+    return 0
+
+
+# ---------------------------------------------------------------- ID numbers
+
+
+def cmd_idcard_check(args: argparse.Namespace) -> int:
+    from huanjie.core.roll.idcard import check
+
+    today = date.fromisoformat(args.today) if args.today else date.today()
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(["id", "valid", "birth_date", "sex", "reason"])
+    for line in sys.stdin:
+        raw = line.strip()
+        if not raw:
+            continue
+        result = check(raw, today=today)
+        writer.writerow([
+            result.normalized or raw,
+            "true" if result.valid else "false",
+            result.birth_date.isoformat() if result.birth_date else "",
+            result.sex or "",
+            result.reason,
+        ])
+    return 0
+
+
+# ---------------------------------------------------------------- calendar
+
+
+def cmd_calendar(args: argparse.Namespace) -> int:
+    from huanjie.core.calendar import DeadlineRule, schedule
+
+    try:
+        day = date.fromisoformat(args.election_day)
+    except ValueError:
+        raise UsageError(f"--election-day: 日期应为 YYYY-MM-DD，实为 {args.election_day!r}") from None
+    try:
+        profile = profile_resolver(Path.cwd())(args.profile)
+    except ProfileError as exc:
+        raise UsageError(f"--profile: {exc}") from None
+    try:
+        rules = [DeadlineRule.from_data(d) for d in profile.deadlines]
+        items = schedule(rules, day)
+    except ValueError as exc:
+        raise UsageError(f"{profile.id}: {exc}") from None
+    if args.format == "json":
+        _print_json(
+            {"profile": profile.id, "election_day": day.isoformat(),
+             "deadlines": [item.to_json() for item in items]},
+            sys.stdout)
+        return 0
+    print(f"{profile.title}  选举日 {day.isoformat()}")
+    for item in items:
+        extra = f"（遇法定休假日顺延，原为 {item.extended_from.isoformat()}）" if item.extended_from else ""
+        print(f"{item.date.isoformat()}  {item.label}{extra}  [{item.citation}]")
+    return 0
+
+
+# ---------------------------------------------------------------- profiles
+
+
+def cmd_profiles(args: argparse.Namespace) -> int:
+    resolve = profile_resolver(Path.cwd())
+    if args.show:
+        try:
+            _print_json(resolve(args.show).to_json(), sys.stdout)
+        except ProfileError as exc:
+            raise UsageError(str(exc)) from None
+        return 0
+    for pid in bundled_ids():
+        profile = resolve(pid)
+        parent = f"  (extends {profile.lineage[1]})" if len(profile.lineage) > 1 else ""
+        print(f"{pid}\t{profile.title}{parent}")
+    return 0
+
+
+# ---------------------------------------------------------------- demo
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from huanjie.demo import run_demo
+
+    return run_demo(sys.stdout)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=PROG, description="换届选举：依法计票、排序、核验与日程")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("tally", help="decide one round from JSON (huanjie.round/1)")
+    p.add_argument("file", help="round JSON file, or - for standard input")
+    p.set_defaults(func=cmd_tally, name="tally")
+
+    p = sub.add_parser("recall", help="decide a recall petition and vote (huanjie.recall/1)")
+    p.add_argument("file")
+    p.set_defaults(func=cmd_recall, name="recall")
+
+    p = sub.add_parser("nominate", help="preliminary candidates from nomination votes (huanjie.nomination/1)")
+    p.add_argument("file")
+    p.set_defaults(func=cmd_nominate, name="nominate")
+
+    names = sub.add_parser("names", help="names in official stroke order (按姓氏笔画排序)")
+    names_sub = names.add_subparsers(dest="names_command", required=True)
+    p = names_sub.add_parser("sort", help="names one per line on standard input")
+    p.add_argument("--explain", action="store_true", help="print the stroke keys")
+    p.set_defaults(func=cmd_names_sort, name="names sort")
+
+    idcard = sub.add_parser("idcard", help="resident ID numbers (GB 11643-1999)")
+    id_sub = idcard.add_subparsers(dest="idcard_command", required=True)
+    p = id_sub.add_parser("check", help="IDs one per line on standard input → CSV")
+    p.add_argument("--today", help="reject birth dates after this day (default: today)")
+    p.set_defaults(func=cmd_idcard_check, name="idcard check")
+
+    p = sub.add_parser("calendar", help="statutory schedule counted from election day")
+    p.add_argument("--profile", required=True)
+    p.add_argument("--election-day", required=True)
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.set_defaults(func=cmd_calendar, name="calendar")
+
+    p = sub.add_parser("profiles", help="list rule profiles, or --show ID to print one resolved")
+    p.add_argument("--show", metavar="ID_OR_FILE")
+    p.set_defaults(func=cmd_profiles, name="profiles")
+
+    p = sub.add_parser("demo", help="count a bundled example election and explain the decision")
+    p.set_defaults(func=cmd_demo, name="demo")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        result: int = args.func(args)
+    except UsageError as exc:
+        _fail(args.name, str(exc))
+    except BrokenPipeError:
+        return 0
+    return result
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
