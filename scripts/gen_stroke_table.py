@@ -21,12 +21,16 @@ Sources (both offline):
   file ``cnchar.order.min.js`` embeds ``JSON.parse('{...}')`` literals with the
   stroke order of each character as one letter per stroke, and the letter
   legend.  Licence: MIT, Copyright (c) 2017 - present theajack.
+* npm package ``cnchar-radical`` (same project, same licence): the structure of
+  each character (左右, 上下, 独体, 半包围, 全包围, 品字, 上中下, 左中右), for
+  GF 3003's structure tie-break (左右形 before 上下形 before 整体形).
 
 Usage::
 
     python scripts/gen_stroke_table.py \\
         --unihan /usr/share/unicode \\
         --cnchar /tmp/node_modules/cnchar-order \\
+        --cnchar-radical /tmp/node_modules/cnchar-radical \\
         --out src/huanjie/core/names/data
 """
 
@@ -84,6 +88,28 @@ LETTERS: dict[str, tuple[int, str, str]] = {
     "n": (5, "m", "撇折"),
     "y": (5, "n", "斜钩|卧钩"),
     "t": (5, "o", "弯钩"),
+}
+
+# cnchar-radical structure letters -> GF 3003 structure class:
+# 1 左右形 (左右, 左中右), 2 上下形 (上下, 上中下, 品字), 3 整体形 (独体, 半包围, 全包围).
+STRUCTURES: dict[str, tuple[int, str]] = {
+    "a": (1, "左右结构"),
+    "h": (1, "左中右结构"),
+    "b": (2, "上下结构"),
+    "g": (2, "上中下结构"),
+    "f": (2, "品字结构"),
+    "c": (3, "独体结构"),
+    "d": (3, "半包围结构"),
+    "e": (3, "全包围结构"),
+}
+
+# Characters that cnchar-radical 3.2.6 leaves out (its list appears to skip a
+# few words such as 枪, 炸, 赌); structure classified by hand here.
+STRUCTURE_SUPPLEMENT: dict[str, int] = {
+    "仇": 1, "刺": 1, "枪": 1, "狙": 1, "剑": 1, "炮": 1, "炸": 1, "钞": 1, "弹": 1,
+    "淫": 1, "棍": 1, "棒": 1, "硝": 1, "赌": 1, "酮": 1, "爆": 1,
+    "杀": 2, "驽": 2, "毒": 2, "箭": 2,
+    "刀": 3, "叉": 3, "币": 3, "死": 3,
 }
 
 # Known errors in cnchar-order 3.2.6, corrected here (character: (letters, reason)).
@@ -146,12 +172,34 @@ def _cnchar(cnchar_dir: Path) -> tuple[dict[str, str], dict[str, dict[str, str]]
     return orders, legend, str(pkg["version"]), licence
 
 
+def _cnchar_structures(radical_dir: Path) -> tuple[dict[str, str], str]:
+    js = (radical_dir / "cnchar.radical.min.js").read_text(encoding="utf-8")
+    literals = re.findall(r"JSON\.parse\('(\{.*?\})'\)", js)
+    names = json.loads(literals[0])
+    if names != {k: v[1] for k, v in STRUCTURES.items()}:
+        raise SystemExit(f"unexpected cnchar-radical structure legend: {names}")
+    radicals = json.loads(literals[1])
+    out: dict[str, str] = {}
+    for radical, body in radicals.items():
+        if radical == "*":  # radicals themselves: <char><letter><stroke count>
+            for m in re.finditer(r"(.)([a-h])(\d{1,2})", body):
+                out.setdefault(m.group(1), m.group(2))
+        else:  # "<count>:" then <char><letter> pairs
+            pairs = body[body.index(":") + 1:]
+            for i in range(0, len(pairs) - 1, 2):
+                out.setdefault(pairs[i], pairs[i + 1])
+    pkg = json.loads((radical_dir / "package.json").read_text(encoding="utf-8"))
+    return out, str(pkg["version"])
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--unihan", type=Path, default=Path("/usr/share/unicode"),
                     help="directory with Unihan_*.txt(.bz2), or Unihan.zip")
     ap.add_argument("--cnchar", type=Path, default=Path("/tmp/node_modules/cnchar-order"),
                     help="directory of the installed npm package cnchar-order")
+    ap.add_argument("--cnchar-radical", type=Path, default=None,
+                    help="directory of cnchar-radical (default: next to cnchar-order)")
     ap.add_argument("--out", type=Path, default=Path("src/huanjie/core/names/data"))
     args = ap.parse_args(argv)
 
@@ -168,6 +216,8 @@ def main(argv: list[str] | None = None) -> int:
     for letter, info in legend.items():
         print(f"  {letter}: {info['name']:<12} -> class {LETTERS[letter][0]}", file=sys.stderr)
 
+    structures, rad_version = _cnchar_structures(
+        args.cnchar_radical or args.cnchar.parent / "cnchar-radical")
     total = _unihan_field(args.unihan, "Unihan_IRGSources.txt", "kTotalStrokes")
     simp = _unihan_field(args.unihan, "Unihan_Variants.txt", "kSimplifiedVariant")
     version = _unicode_version(args.unihan, "Unihan_IRGSources.txt")
@@ -177,6 +227,7 @@ def main(argv: list[str] | None = None) -> int:
 
     seq_rows: list[str] = []
     mismatches: list[str] = []
+    no_structure: list[str] = []
     for ch in sorted(orders, key=ord):
         letters = orders[ch]
         digits = "".join(str(LETTERS[x][0]) for x in letters)
@@ -184,7 +235,14 @@ def main(argv: list[str] | None = None) -> int:
         if ch in counts and counts[ch] != len(letters):
             mismatches.append(f"{ch} U+{ord(ch):04X}: kTotalStrokes {counts[ch]}, "
                               f"cnchar-order {len(letters)} strokes (used)")
-        seq_rows.append(f"{ch}\t{len(letters)}\t{digits}\t{fine}")
+        if ch in structures:
+            struct = str(STRUCTURES[structures[ch]][0])
+        elif ch in STRUCTURE_SUPPLEMENT:
+            struct = str(STRUCTURE_SUPPLEMENT[ch])
+        else:
+            struct = ""
+            no_structure.append(ch)
+        seq_rows.append(f"{ch}\t{len(letters)}\t{digits}\t{struct}\t{fine}")
 
     by_count: dict[int, list[str]] = defaultdict(list)
     for ch in sorted(counts, key=ord):
@@ -218,16 +276,20 @@ def main(argv: list[str] | None = None) -> int:
 #  * npm package cnchar-order {cn_version} (https://github.com/theajack/cnchar):
 #    stroke order of {len(orders)} characters, folded to 横1 竖2 撇3 点4 折5
 #    (提->横, 竖钩->竖, 捺->点, other hooks/turns->折).
+#  * npm package cnchar-radical {rad_version} (same project): character structure,
+#    classed 1 左右形 (左右, 左中右), 2 上下形 (上下, 上中下, 品字),
+#    3 整体形 (独体, 半包围, 全包围); {len(STRUCTURE_SUPPLEMENT)} characters it omits were classed by hand.
 # Licences:
 {UNICODE_NOTICE}
-#  cnchar-order data, MIT licence:
+#  cnchar-order and cnchar-radical data, MIT licence:
 """ + "".join(f"#    {line}".rstrip() + "\n" for line in cn_licence.strip().splitlines()) + f"""\
 #
 # Records (tab-separated):
-#   <char> TAB <strokes> TAB <sequence 1-5> TAB <sub-shape code>
+#   <char> TAB <strokes> TAB <sequence 1-5> TAB <structure 1-3> TAB <sub-shape code>
 #       character with a stroke sequence (cnchar-order); strokes = length of the
-#       sequence.  The sub-shape code has one symbol per stroke and is compared
-#       only when count and sequence tie (GF 3003 先主后附; 折笔 in GF 2001 order,
+#       sequence.  Structure (empty if unknown) breaks ties of count and sequence.
+#       The sub-shape code has one symbol per stroke and is compared only after
+#       that (主笔形 before 附笔形: 横<提, 竖<竖钩, 点<捺; 折笔 in GF 2001 order,
 #       approximate because cnchar-order merges some 折笔).
 #   @<strokes> TAB <chars>
 #       characters with a stroke count only (Unihan kTotalStrokes), no sequence.
@@ -259,6 +321,8 @@ def main(argv: list[str] | None = None) -> int:
     (args.out / "t2s.tsv").write_text("".join(t2s_lines), encoding="utf-8")
 
     n_count_only = sum(len(v) for v in by_count.values())
+    if no_structure:
+        print(f"no structure for {len(no_structure)}: {''.join(no_structure)}", file=sys.stderr)
     print(f"strokes.tsv: {len(seq_rows)} with sequence, {n_count_only} count only; "
           f"t2s.tsv: {len(t2s)} mappings; {len(mismatches)} count disagreements",
           file=sys.stderr)

@@ -16,13 +16,14 @@ from dataclasses import dataclass
 class StrokeTable:
     """Stroke data per character.
 
-    ``sequences`` maps a character to ``(strokes, sequence, subshape)`` where
-    ``sequence`` holds one digit 1-5 per stroke (横竖撇点折) and ``subshape`` one
-    symbol per stroke for the GF 3003 先主后附 / 折笔 tie-break.  ``counts`` maps
+    ``sequences`` maps a character to ``(strokes, sequence, structure,
+    subshape)`` where ``sequence`` holds one digit 1-5 per stroke (横竖撇点折),
+    ``structure`` is 1 左右形, 2 上下形, 3 整体形 (9 if unknown) and ``subshape``
+    has one symbol per stroke for the 先主后附 / 折笔 tie-break.  ``counts`` maps
     every other known character to its total stroke count only.
     """
 
-    sequences: dict[str, tuple[int, str, str]]
+    sequences: dict[str, tuple[int, str, int, str]]
     counts: dict[str, int]
     t2s: dict[str, str]
 
@@ -36,7 +37,7 @@ def _read(name: str) -> str:
 @functools.cache
 def table() -> StrokeTable:
     """Parse the bundled tables (once per process)."""
-    sequences: dict[str, tuple[int, str, str]] = {}
+    sequences: dict[str, tuple[int, str, int, str]] = {}
     counts: dict[str, int] = {}
     for line in _read("strokes.tsv").splitlines():
         if not line or line[0] == "#":
@@ -45,8 +46,8 @@ def table() -> StrokeTable:
             n, chars = line[1:].split("\t")
             counts.update(dict.fromkeys(chars, int(n)))
         else:
-            ch, n, seq, sub = line.split("\t")
-            sequences[ch] = (int(n), seq, sub)
+            ch, n, seq, struct, sub = line.split("\t")
+            sequences[ch] = (int(n), seq, int(struct or 9), sub)
     t2s: dict[str, str] = {}
     for line in _read("t2s.tsv").splitlines():
         if line and line[0] != "#":

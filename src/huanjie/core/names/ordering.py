@@ -6,11 +6,11 @@ Characters are compared one by one from the first character of the name
 1. fewer total strokes first;
 2. same count: the stroke-type sequence, stroke by stroke, 横1 < 竖2 < 撇3 < 点4
    < 折5 (提 counts as 横, 竖钩 as 竖, 捺 as 点, other hooks and turns as 折);
-3. same count and sequence: main shape before attached shape (横 before 提, 竖
-   before 竖钩, 点 before 捺, 折笔 in GF 2001 order), then the code point as a
-   deterministic last resort.  GF 3003's structure rule (left-right, top-bottom,
-   whole) is not implemented: :func:`audit` reports every place where the order
-   of two names depends on these tie-breaks, for manual confirmation;
+3. same count and sequence: structure, 左右形 before 上下形 before 整体形 (独体,
+   包围); then main shape before attached shape (横 before 提, 竖 before 竖钩, 点
+   before 捺, 折笔 in GF 2001 order); then the code point as a deterministic
+   last resort.  :func:`audit` reports every place where the order of two names
+   depends on one of these tie-breaks, for manual confirmation;
 4. same character: the next character.  Under the 姓氏笔画 convention (the
    default, used by the Party congress and CPPCC lists), a two-character name
    is read as surname + blank + given name, so single given names come before
@@ -40,10 +40,10 @@ Convention = Literal["surname", "fullname"]
 ``"fullname"``: 按姓名笔画 (plain character-by-character comparison)."""
 
 Source = Literal["data", "override", "count-only", "unknown"]
-TieLevel = Literal["subshape", "codepoint"]
+TieLevel = Literal["structure", "subshape", "codepoint"]
 
-CharKey = tuple[int, str, str, int]
-"""(total strokes, stroke sequence 1-5, sub-shape code, code point)."""
+CharKey = tuple[int, str, int, str, int]
+"""(total strokes, stroke sequence 1-5, structure 1-3, sub-shape code, code point)."""
 
 SortKey = tuple[CharKey | tuple[()], ...]
 """One :data:`CharKey` per character; ``()`` is the 姓氏笔画 blank."""
@@ -56,6 +56,7 @@ _WHITESPACE = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
 
 _UNKNOWN_STROKES = 1_000_000  # unknown characters sort after every known one
 _COUNT_ONLY_SEQ = "9"  # after every real sequence of the same stroke count
+_NO_STRUCTURE = 9  # structure unknown: after 1 左右形, 2 上下形, 3 整体形
 _BLANK = "\x01"  # the 姓氏笔画 blank in rank strings; ranks start at 2
 _FLAGGED: frozenset[str] = frozenset({"count-only", "unknown"})
 
@@ -71,6 +72,8 @@ class CharInfo:
     strokes: int | None
     sequence: str | None
     """Stroke types, one digit per stroke: 1 横 2 竖 3 撇 4 点 5 折."""
+    structure: int | None
+    """1 左右形, 2 上下形, 3 整体形 (独体, 包围), or None if unknown."""
     source: Source
     """``data``: bundled table; ``override``: caller's mapping; ``count-only``:
     stroke count without sequence (flagged); ``unknown``: no data (flagged)."""
@@ -100,8 +103,9 @@ class CharTie:
     first: str
     second: str
     level: TieLevel
-    """``subshape``: 先主后附/折笔 order (approximate data); ``codepoint``: no rule
-    applied, GF 3003's structure rule must be checked by hand."""
+    """``structure``: decided by the structure rule (左右形, 上下形, 整体形);
+    ``subshape``: by 先主后附/折笔 order (approximate data); ``codepoint``: by
+    the code point only, no rule applied: check by hand."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,29 +184,29 @@ def _check_convention(convention: str) -> None:
 
 
 def _info(ch: str, tbl: StrokeTable, overrides: Mapping[str, str] | None) -> CharInfo:
-    if overrides and ch in overrides:
-        seq = overrides[ch]
-        return CharInfo(ch, ch, len(seq), seq, "override")
-    simp = tbl.t2s.get(ch, ch)
+    simp = ch if overrides and ch in overrides else tbl.t2s.get(ch, ch)
+    rec = tbl.sequences.get(simp)
     if overrides and simp in overrides:
         seq = overrides[simp]
-        return CharInfo(ch, simp, len(seq), seq, "override")
-    rec = tbl.sequences.get(simp)
+        struct = None if rec is None or rec[2] == _NO_STRUCTURE else rec[2]
+        return CharInfo(ch, simp, len(seq), seq, struct, "override")
     if rec is not None:
-        return CharInfo(ch, simp, rec[0], rec[1], "data", rec[2])
+        struct = None if rec[2] == _NO_STRUCTURE else rec[2]
+        return CharInfo(ch, simp, rec[0], rec[1], struct, "data", rec[3])
     n = tbl.counts.get(simp)
     if n is not None:
-        return CharInfo(ch, simp, n, None, "count-only")
-    return CharInfo(ch, simp, None, None, "unknown")
+        return CharInfo(ch, simp, n, None, None, "count-only")
+    return CharInfo(ch, simp, None, None, None, "unknown")
 
 
 def _key_of(info: CharInfo) -> CharKey:
     cp = ord(info.simplified)
+    struct = _NO_STRUCTURE if info.structure is None else info.structure
     if info.source == "unknown" or info.strokes is None:
-        return (_UNKNOWN_STROKES, "", "", cp)
+        return (_UNKNOWN_STROKES, "", struct, "", cp)
     if info.sequence is None:
-        return (info.strokes, _COUNT_ONLY_SEQ, "", cp)
-    return (info.strokes, info.sequence, info.subshape or "", cp)
+        return (info.strokes, _COUNT_ONLY_SEQ, struct, "", cp)
+    return (info.strokes, info.sequence, struct, info.subshape or "", cp)
 
 
 _KEY_CACHE: dict[str, CharKey] = {}
@@ -375,7 +379,10 @@ def audit(
         ka, kb = _char_key(ca, ov), _char_key(cb, ov)
         if ka[:2] == kb[:2] and ka[0] != _UNKNOWN_STROKES and (ca, cb) not in seen:
             seen.add((ca, cb))
-            ties.append(CharTie(ca, cb, "subshape" if ka[2] != kb[2] else "codepoint"))
+            level: TieLevel = (
+                "structure" if ka[2] != kb[2] else "subshape" if ka[3] != kb[3] else "codepoint"
+            )
+            ties.append(CharTie(ca, cb, level))
     if group:
         duplicates.append(group)
     return SortAudit(
