@@ -68,9 +68,13 @@ def profile_resolver(base_dir: Path) -> Callable[[str], Profile]:
         try:
             data = json.loads(path.read_text(encoding="utf-8-sig"))
         except FileNotFoundError:
-            raise ProfileError(f"找不到规则配置文件 {path}；内置配置有：{', '.join(bundled_ids())}") from None
+            raise ProfileError(
+                f"找不到规则配置文件 {path}；内置配置有：{', '.join(bundled_ids())}"
+            ) from None
         except json.JSONDecodeError as exc:
-            raise ProfileError(f"规则配置文件 {path} 第 {exc.lineno} 行 JSON 格式错误（{exc.msg}）") from None
+            raise ProfileError(
+                f"规则配置文件 {path} 第 {exc.lineno} 行 JSON 格式错误（{exc.msg}）"
+            ) from None
         if not isinstance(data, dict):
             raise ProfileError(f"规则配置文件 {path} 应为 JSON 对象")
         return data, path.parent
@@ -189,13 +193,15 @@ def cmd_idcard_check(args: argparse.Namespace) -> int:
         if not raw:
             continue
         result = check(raw, today=today)
-        writer.writerow([
-            result.normalized or raw,
-            "true" if result.valid else "false",
-            result.birth_date.isoformat() if result.birth_date else "",
-            result.sex or "",
-            result.reason,
-        ])
+        writer.writerow(
+            [
+                result.normalized or raw,
+                "true" if result.valid else "false",
+                result.birth_date.isoformat() if result.birth_date else "",
+                result.sex or "",
+                result.reason,
+            ]
+        )
     return 0
 
 
@@ -208,7 +214,9 @@ def cmd_calendar(args: argparse.Namespace) -> int:
     try:
         day = date.fromisoformat(args.election_day)
     except ValueError:
-        raise UsageError(f"--election-day: 日期应为 YYYY-MM-DD，实为 {args.election_day!r}") from None
+        raise UsageError(
+            f"--election-day: 日期应为 YYYY-MM-DD，实为 {args.election_day!r}"
+        ) from None
     try:
         profile = profile_resolver(Path.cwd())(args.profile)
     except ProfileError as exc:
@@ -220,13 +228,21 @@ def cmd_calendar(args: argparse.Namespace) -> int:
         raise UsageError(f"{profile.id}: {exc}") from None
     if args.format == "json":
         _print_json(
-            {"profile": profile.id, "election_day": day.isoformat(),
-             "deadlines": [item.to_json() for item in items]},
-            sys.stdout)
+            {
+                "profile": profile.id,
+                "election_day": day.isoformat(),
+                "deadlines": [item.to_json() for item in items],
+            },
+            sys.stdout,
+        )
         return 0
     print(f"{profile.title}  选举日 {day.isoformat()}")
     for item in items:
-        extra = f"（遇法定休假日顺延，原为 {item.extended_from.isoformat()}）" if item.extended_from else ""
+        extra = (
+            f"（遇法定休假日顺延，原为 {item.extended_from.isoformat()}）"
+            if item.extended_from
+            else ""
+        )
         print(f"{item.date.isoformat()}  {item.label}{extra}  [{item.citation}]")
     return 0
 
@@ -270,7 +286,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.set_defaults(func=cmd_recall, name="recall")
 
-    p = sub.add_parser("nominate", help="preliminary candidates from nomination votes (huanjie.nomination/1)")
+    p = sub.add_parser(
+        "nominate", help="preliminary candidates from nomination votes (huanjie.nomination/1)"
+    )
     p.add_argument("file")
     p.set_defaults(func=cmd_nominate, name="nominate")
 

@@ -8,18 +8,29 @@ from huanjie.core.count import decide_round, outcome_to_json, parse_round
 from huanjie.core.rules import load_profile
 
 
-def round_data(profile: str, *, electorate: int, collected: int, posts: dict[str, int],
-               totals: dict[str, dict[str, int]] | None = None,
-               ballots: list[dict[str, Any]] | None = None, kind: str = "regular",
-               issued: int | None = None, **extra: Any) -> dict[str, Any]:
+def round_data(
+    profile: str,
+    *,
+    electorate: int,
+    collected: int,
+    posts: dict[str, int],
+    totals: dict[str, dict[str, int]] | None = None,
+    ballots: list[dict[str, Any]] | None = None,
+    kind: str = "regular",
+    issued: int | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
     names: dict[str, str] = {}
     source = totals if totals is not None else {}
     for post, votes in source.items():
         for name in votes:
             names.setdefault(name, post)
     data: dict[str, Any] = {
-        "schema": "huanjie.round/1", "profile": profile, "kind": kind,
-        "electorate": electorate, "issued": collected if issued is None else issued,
+        "schema": "huanjie.round/1",
+        "profile": profile,
+        "kind": kind,
+        "electorate": electorate,
+        "issued": collected if issued is None else issued,
         "collected": collected,
         "posts": [{"name": p, "seats": s} for p, s in posts.items()],
         "candidates": [{"name": n, "post": p} for n, p in names.items()],

@@ -19,7 +19,9 @@ class Share:
 
     def __post_init__(self) -> None:
         if self.den <= 0 or self.num < 0 or self.num > self.den:
-            raise ValueError(f"a share must satisfy 0 <= num <= den, den > 0: {self.num}/{self.den}")
+            raise ValueError(
+                f"a share must satisfy 0 <= num <= den, den > 0: {self.num}/{self.den}"
+            )
 
     def met(self, count: int, base: int) -> bool:
         """Whether ``count`` reaches this share of ``base`` (``count*den > num*base`` if strict)."""

@@ -39,18 +39,37 @@ def check_assembly(
     ok = True
     if not lo <= representatives <= hi:
         ok = False
-        reasons.append(Reason("representatives_count", f"{LAW} 第二十五条第二款",
-                              f"{households} 户按每五户至十五户推选一人，应为 {lo}–{hi} 人，"
-                              f"现为 {representatives} 人", "error"))
+        reasons.append(
+            Reason(
+                "representatives_count",
+                f"{LAW} 第二十五条第二款",
+                f"{households} 户按每五户至十五户推选一人，应为 {lo}–{hi} 人，"
+                f"现为 {representatives} 人",
+                "error",
+            )
+        )
     if not REPS_SHARE.met(representatives, size):
         ok = False
-        reasons.append(Reason("representatives_share", f"{LAW} 第二十五条第一款",
-                              f"村民代表 {representatives} 人应占会议组成人员 {size} 人的五分之四以上"
-                              f"（{REPS_SHARE.formula(representatives, size)}）", "error"))
+        reasons.append(
+            Reason(
+                "representatives_share",
+                f"{LAW} 第二十五条第一款",
+                f"村民代表 {representatives} 人应占会议组成人员 {size} 人的五分之四以上"
+                f"（{REPS_SHARE.formula(representatives, size)}）",
+                "error",
+            )
+        )
     if not WOMEN_SHARE.met(women, size):
         ok = False
-        reasons.append(Reason("women_share", f"{LAW} 第二十五条第一款",
-                              f"妇女村民代表 {women} 人，应占 {size} 人的三分之一以上，"
-                              f"即至少 {WOMEN_SHARE.least(size)} 人", "error"))
-    return AssemblyCheck(lo, hi, size, WOMEN_SHARE.least(size), QUORUM_SHARE.least(size), ok,
-                         reasons)
+        reasons.append(
+            Reason(
+                "women_share",
+                f"{LAW} 第二十五条第一款",
+                f"妇女村民代表 {women} 人，应占 {size} 人的三分之一以上，"
+                f"即至少 {WOMEN_SHARE.least(size)} 人",
+                "error",
+            )
+        )
+    return AssemblyCheck(
+        lo, hi, size, WOMEN_SHARE.least(size), QUORUM_SHARE.least(size), ok, reasons
+    )

@@ -32,12 +32,10 @@ class Article:
             law, _, ref = value.partition(" ")
             return cls(law=law, ref=ref)
         if isinstance(value, dict):
-            law = value.get("law")
-            ref = value.get("ref")
-            status = value.get("status", "V")
-            if not isinstance(law, str) or not isinstance(ref, str) or status not in {"V", "S", "U"}:
-                raise ValueError(f"citation must have string law/ref and status V/S/U: {value!r}")
-            return cls(law=law, ref=ref, status=status)
+            name, where, status = value.get("law"), value.get("ref"), value.get("status", "V")
+            if isinstance(name, str) and isinstance(where, str) and status in {"V", "S", "U"}:
+                return cls(law=name, ref=where, status=str(status))
+            raise ValueError(f"citation must have string law/ref and status V/S/U: {value!r}")
         raise ValueError(f"not a citation: {value!r}")
 
 

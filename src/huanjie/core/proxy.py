@@ -33,19 +33,30 @@ def check_proxy(profile: Profile, req: ProxyRequest) -> list[Reason]:
         return refusals
     if not req.holder_is_voter_here:
         refuse("holder_not_voter", "受委托人必须是本选区（本村）有选举权的选民")
-    if rule["holder"] in ("near_relative", "listed_relatives") and req.relation not in rule["relatives"]:
-        refuse("holder_not_relative",
-               f"受委托人须为近亲属（{'、'.join(rule['relatives'])}），“{req.relation or '非亲属'}”不符合")
+    if (
+        rule["holder"] in ("near_relative", "listed_relatives")
+        and req.relation not in rule["relatives"]
+    ):
+        refuse(
+            "holder_not_relative",
+            f"受委托人须为近亲属（{'、'.join(rule['relatives'])}），“{req.relation or '非亲属'}”不符合",
+        )
     if req.holder_is_candidate and not rule["candidate_may_hold"]:
         refuse("holder_is_candidate", "候选人不得接受委托投票")
     limit = rule["limit"]
     if limit is not None and req.already_held >= limit:
-        refuse("proxy_limit", f"每人接受委托不得超过 {limit} 人，该受委托人已接受 {req.already_held} 人")
+        refuse(
+            "proxy_limit",
+            f"每人接受委托不得超过 {limit} 人，该受委托人已接受 {req.already_held} 人",
+        )
     if req.on_the_spot and not rule["on_the_spot"]:
         refuse("on_the_spot", "禁止投票现场临时委托")
     days = rule["filing_days_before"]
     if days is not None and req.days_before < days:
-        refuse("filed_late", f"委托应当在选举日 {days} 日前办理，本件在选举日前 {req.days_before} 日提出")
+        refuse(
+            "filed_late",
+            f"委托应当在选举日 {days} 日前办理，本件在选举日前 {req.days_before} 日提出",
+        )
     if not req.published and profile.id.startswith("village/zhejiang"):
         refuse("not_published", "未经审核公告的委托无效")
     return refusals

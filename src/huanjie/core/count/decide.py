@@ -33,18 +33,33 @@ def decide_round(r: RoundInput) -> Outcome:
     p = r.profile
     reasons: list[Reason] = []
     posts_out = [
-        PostOutcome(name=post.name, seats=post.seats, threshold=None, votes=[],
-                    women_only=post.women_only, unfilled=post.seats)
+        PostOutcome(
+            name=post.name,
+            seats=post.seats,
+            threshold=None,
+            votes=[],
+            women_only=post.women_only,
+            unfilled=post.seats,
+        )
         for post in r.posts
     ]
 
     def void(reason: Reason) -> Outcome:
         reasons.append(reason)
         return Outcome(
-            profile=p.id, kind=r.kind, valid=False, reasons=reasons, collected=r.collected,
-            valid_ballots=0, invalid_ballots=0, blank_ballots=None, posts=posts_out,
+            profile=p.id,
+            kind=r.kind,
+            valid=False,
+            reasons=reasons,
+            collected=r.collected,
+            valid_ballots=0,
+            invalid_ballots=0,
+            blank_ballots=None,
+            posts=posts_out,
             next_round="rerun",
         )
+
+    _unverified(r, reasons)
 
     # 1. Reconciliation: more ballots collected than voters (or than issued) voids the vote.
     excess = _reconcile(r, reasons)
@@ -70,10 +85,18 @@ def decide_round(r: RoundInput) -> Outcome:
             f"须{share.describe()}（{share.formula(participants, r.electorate)}）："
             + ("达到法定人数" if met else "未达到法定人数，本次选举无效")
         )
-        values = {"participants": participants, "electorate": r.electorate,
-                  "required": share.least(r.electorate)}
-        reason = Reason("quorum_met" if met else "quorum_not_met", _cite(p, "quorum"), text,
-                        "info" if met else "error", values)
+        values = {
+            "participants": participants,
+            "electorate": r.electorate,
+            "required": share.least(r.electorate),
+        }
+        reason = Reason(
+            "quorum_met" if met else "quorum_not_met",
+            _cite(p, "quorum"),
+            text,
+            "info" if met else "error",
+            values,
+        )
         if not met:
             return void(reason)
         reasons.append(reason)
@@ -85,14 +108,25 @@ def decide_round(r: RoundInput) -> Outcome:
         valid_ballots, invalid_ballots, blank = t.valid, t.invalid, t.blank
         votes = t.votes
         for why, count in sorted(t.invalid_by.items()):
-            reasons.append(Reason(
-                f"ballots_invalid_{why}", _ballot_article(p, why),
-                f"{count} 张选票因{_WHY_ZH[why]}整张无效", "info", {"count": count}))
+            reasons.append(
+                Reason(
+                    f"ballots_invalid_{why}",
+                    _ballot_article(p, why),
+                    f"{count} 张选票因{_WHY_ZH[why]}整张无效",
+                    "info",
+                    {"count": count},
+                )
+            )
         if t.dropped_lower:
-            reasons.append(Reason(
-                "lower_post_marks_dropped", _cite(p, "same_person_two_posts"),
-                f"同一人在一张选票上被选为两个职务的，只计较高职务，共去掉较低职务选票 {t.dropped_lower} 个",
-                "info", {"count": t.dropped_lower}))
+            reasons.append(
+                Reason(
+                    "lower_post_marks_dropped",
+                    _cite(p, "same_person_two_posts"),
+                    f"同一人在一张选票上被选为两个职务的，只计较高职务，共去掉较低职务选票 {t.dropped_lower} 个",
+                    "info",
+                    {"count": t.dropped_lower},
+                )
+            )
         for i, out in enumerate(posts_out):
             invalid_here = sum(t.section_invalid[i].values())
             out.sections = {
@@ -101,10 +135,15 @@ def decide_round(r: RoundInput) -> Outcome:
                 "blank": t.section_blank[i],
             }
             for why, count in sorted(t.section_invalid[i].items()):
-                out.reasons.append(Reason(
-                    f"section_invalid_{why}", _ballot_article(p, why),
-                    f"{out.name}栏 {count} 张因{_WHY_ZH[why]}该栏无效，其余各栏有效", "info",
-                    {"count": count}))
+                out.reasons.append(
+                    Reason(
+                        f"section_invalid_{why}",
+                        _ballot_article(p, why),
+                        f"{out.name}栏 {count} 张因{_WHY_ZH[why]}该栏无效，其余各栏有效",
+                        "info",
+                        {"count": count},
+                    )
+                )
     else:
         assert r.totals is not None
         invalid_ballots = r.invalid
@@ -120,7 +159,7 @@ def decide_round(r: RoundInput) -> Outcome:
     base = {"collected": r.collected, "valid": valid_ballots, "present": r.present or 0}[base_key]
     elected_any: set[str] = {w.name for w in r.elected_before}
     pending: set[str] = set()
-    for post, out, post_votes in zip(r.posts, posts_out, votes, strict=True):
+    for out, post_votes in zip(posts_out, votes, strict=True):
         out.votes = sorted(post_votes.items(), key=lambda kv: (-kv[1], kv[0]))
         ranking = [(n, v) for n, v in out.votes if n not in elected_any]
         _decide_post(r, out, ranking, base, base_key, share)
@@ -137,17 +176,45 @@ def decide_round(r: RoundInput) -> Outcome:
     _next_candidates(r, posts_out, votes, elected_any | pending)
     _women(r, posts_out, votes, elected_any | pending, reasons)
     outcome = Outcome(
-        profile=p.id, kind=r.kind, valid=True, reasons=reasons, collected=r.collected,
-        valid_ballots=valid_ballots, invalid_ballots=invalid_ballots, blank_ballots=blank,
+        profile=p.id,
+        kind=r.kind,
+        valid=True,
+        reasons=reasons,
+        collected=r.collected,
+        valid_ballots=valid_ballots,
+        invalid_ballots=invalid_ballots,
+        blank_ballots=blank,
         posts=posts_out,
     )
     _vacancies(r, outcome)
     return outcome
 
 
+_DECISIVE = ("quorum", "threshold", "reconcile", "overmark", "unreadable", "same_person_two_posts")
+
+
+def _unverified(r: RoundInput, reasons: list[Reason]) -> None:
+    """Warn when a decisive rule of this round rests on a source not checked against the text."""
+    p = r.profile
+    names = [*_DECISIVE, "additional_threshold"] if r.kind == "additional" else list(_DECISIVE)
+    weak = [n for n in names if any(c.status != "V" for c in p.params[n].citations)]
+    if weak:
+        reasons.append(
+            Reason(
+                "unverified_rules",
+                "；".join(dict.fromkeys(p.article(n) for n in weak)),
+                "本次决定所依据的下列规则尚未与法规原文核对，正式公布前请核实："
+                + "、".join(weak),
+                "warning",
+                {"params": weak},
+            )
+        )
+
+
 def _ballot_article(p: Profile, why: str) -> str:
-    return _cite(p, {OVERMARK: "overmark", UNREADABLE: "unreadable",
-                     TWO_POSTS: "same_person_two_posts"}[why])
+    return _cite(
+        p, {OVERMARK: "overmark", UNREADABLE: "unreadable", TWO_POSTS: "same_person_two_posts"}[why]
+    )
 
 
 def _reconcile(r: RoundInput, reasons: list[Reason]) -> Reason | None:
@@ -172,9 +239,14 @@ def _reconcile(r: RoundInput, reasons: list[Reason]) -> Reason | None:
                 limit = sum(b.voters or 0 for b in r.boxes)
             else:
                 limit = r.issued
-                reasons.append(Reason(
-                    "voters_taken_as_issued", article,
-                    f"未填写投票人数，按发出选票数 {r.issued} 核对", "warning"))
+                reasons.append(
+                    Reason(
+                        "voters_taken_as_issued",
+                        article,
+                        f"未填写投票人数，按发出选票数 {r.issued} 核对",
+                        "warning",
+                    )
+                )
         else:
             limit = r.issued
         checks.append(("本次投票", r.collected, limit))
@@ -184,12 +256,19 @@ def _reconcile(r: RoundInput, reasons: list[Reason]) -> Reason | None:
                 "ballots_exceed_voters" if against == "voters" else "ballots_exceed_issued",
                 article,
                 f"{where}收回选票 {collected} 张，多于{noun} {limit}，选举无效，应重新投票",
-                "error", {"collected": collected, "limit": limit, "where": where})
+                "error",
+                {"collected": collected, "limit": limit, "where": where},
+            )
     total_limit = sum(c[2] for c in checks)
-    reasons.append(Reason(
-        "ballots_reconciled", article,
-        f"收回选票 {r.collected} 张，不多于{noun} {total_limit}，投票有效", "info",
-        {"collected": r.collected, "limit": total_limit}))
+    reasons.append(
+        Reason(
+            "ballots_reconciled",
+            article,
+            f"收回选票 {r.collected} 张，不多于{noun} {total_limit}，投票有效",
+            "info",
+            {"collected": r.collected, "limit": total_limit},
+        )
+    )
     return None
 
 
@@ -202,7 +281,9 @@ def _threshold_rule(r: RoundInput) -> tuple[str, Share]:
     return rule["base"], rule["share"]
 
 
-def _cumulate(r: RoundInput, votes: list[Counter[str]], reasons: list[Reason]) -> list[Counter[str]]:
+def _cumulate(
+    r: RoundInput, votes: list[Counter[str]], reasons: list[Reason]
+) -> list[Counter[str]]:
     """Election-stage vote addition: a lower post counts the votes for every higher post too."""
     out: list[Counter[str]] = []
     running: Counter[str] = Counter()
@@ -212,9 +293,13 @@ def _cumulate(r: RoundInput, votes: list[Counter[str]], reasons: list[Reason]) -
             continue
         running = running + v
         out.append(Counter(running))
-    reasons.append(Reason(
-        "votes_cumulated", r.profile.article("vote_addition"),
-        "较低职务的得票数包含该人在较高职务上的得票数"))
+    reasons.append(
+        Reason(
+            "votes_cumulated",
+            r.profile.article("vote_addition"),
+            "较低职务的得票数包含该人在较高职务上的得票数",
+        )
+    )
     return out
 
 
@@ -233,8 +318,12 @@ def _pick(ranking: Sequence[tuple[str, int]], seats: int) -> tuple[list[str], li
 
 
 def _decide_post(
-    r: RoundInput, out: PostOutcome, ranking: list[tuple[str, int]],
-    base: int, base_key: str, share: Share,
+    r: RoundInput,
+    out: PostOutcome,
+    ranking: list[tuple[str, int]],
+    base: int,
+    base_key: str,
+    share: Share,
 ) -> None:
     p = r.profile
     if r.kind == "revote":
@@ -243,8 +332,7 @@ def _decide_post(
         qualified = [(n, v) for n, v in ranking if v >= 1]
         out.elected, out.revote = _pick(qualified, out.seats)
         article = _cite(p, "threshold")
-        out.reasons.append(Reason("revote_decided", article,
-                                  f"{out.name}：重新投票以得票多者当选"))
+        out.reasons.append(Reason("revote_decided", article, f"{out.name}：重新投票以得票多者当选"))
     elif r.kind == "additional" and p.value("additional_threshold")["majority_first"]:
         rule = p.value("additional_threshold")
         majority: Share = rule["majority_share"]
@@ -258,32 +346,57 @@ def _decide_post(
             rest = [(n, v) for n, v in ranking if n not in out.elected and share.met(v, base)]
             more, out.revote = _pick(rest, out.seats - len(out.elected))
             out.elected += more
-            text = (f"{out.name}：另行选举无人或不足名额获得过半数，以得票多且{share.describe()}"
-                    f"（{share.least(base)} 票）者当选")
-        out.reasons.append(Reason("additional_majority_first", article, text, "info",
-                                  {"base": base, "majority": majority.least(base),
-                                   "threshold": share.least(base)}))
+            text = (
+                f"{out.name}：另行选举无人或不足名额获得过半数，以得票多且{share.describe()}"
+                f"（{share.least(base)} 票）者当选"
+            )
+        out.reasons.append(
+            Reason(
+                "additional_majority_first",
+                article,
+                text,
+                "info",
+                {"base": base, "majority": majority.least(base), "threshold": share.least(base)},
+            )
+        )
     else:
         param = "additional_threshold" if r.kind == "additional" else "threshold"
         out.threshold = share.least(base)
         qualified = [(n, v) for n, v in ranking if share.met(v, base)]
         out.elected, out.revote = _pick(qualified, out.seats)
-        text = (f"{out.name}：{_BASE_ZH[base_key]} {base}，当选须得票{share.describe()}，"
-                f"即至少 {out.threshold} 票；达到的有 {len(qualified)} 人，应选 {out.seats} 名")
-        out.reasons.append(Reason(
-            "threshold", f"{_cite(p, param)}；{CIVIL_CODE_COUNTING_WORDS}", text, "info",
-            {"base": base, "threshold": out.threshold, "qualified": len(qualified)}))
+        text = (
+            f"{out.name}：{_BASE_ZH[base_key]} {base}，当选须得票{share.describe()}，"
+            f"即至少 {out.threshold} 票；达到的有 {len(qualified)} 人，应选 {out.seats} 名"
+        )
+        out.reasons.append(
+            Reason(
+                "threshold",
+                f"{_cite(p, param)}；{CIVIL_CODE_COUNTING_WORDS}",
+                text,
+                "info",
+                {"base": base, "threshold": out.threshold, "qualified": len(qualified)},
+            )
+        )
         if len(qualified) > out.seats:
-            out.reasons.append(Reason(
-                "surplus_by_votes", _cite(p, param),
-                f"{out.name}：达到票数的人数多于应选名额，以得票多的当选"))
+            out.reasons.append(
+                Reason(
+                    "surplus_by_votes",
+                    _cite(p, param),
+                    f"{out.name}：达到票数的人数多于应选名额，以得票多的当选",
+                )
+            )
     out.revote_seats = out.seats - len(out.elected) if out.revote else 0
     if out.revote:
-        out.reasons.append(Reason(
-            "tie_revote", _cite(p, "threshold"),
-            f"{out.name}：{'、'.join(out.revote)} 得票相等，不能确定当选人，"
-            f"应就票数相等的候选人重新投票，决定 {out.revote_seats} 个名额",
-            "warning", {"tied": list(out.revote), "seats": out.revote_seats}))
+        out.reasons.append(
+            Reason(
+                "tie_revote",
+                _cite(p, "threshold"),
+                f"{out.name}：{'、'.join(out.revote)} 得票相等，不能确定当选人，"
+                f"应就票数相等的候选人重新投票，决定 {out.revote_seats} 个名额",
+                "warning",
+                {"tied": list(out.revote), "seats": out.revote_seats},
+            )
+        )
     out.unfilled = out.seats - len(out.elected) - out.revote_seats
 
 
@@ -303,9 +416,14 @@ def _avoid_relatives(
         else:
             va, vb = dict(oa.votes)[a], dict(ob.votes)[b]
             if va == vb:
-                reasons.append(Reason(
-                    "relatives_tie", article,
-                    f"{a}、{b} 系近亲属且同一职务得票相等，应重新投票决定", "warning"))
+                reasons.append(
+                    Reason(
+                        "relatives_tie",
+                        article,
+                        f"{a}、{b} 系近亲属且同一职务得票相等，应重新投票决定",
+                        "warning",
+                    )
+                )
                 continue
             loser, lpost = (b, ob) if va > vb else (a, oa)
         lpost.elected.remove(loser)
@@ -313,8 +431,9 @@ def _avoid_relatives(
         text = f"{a}、{b} 系近亲属，{loser} 的{lpost.name}职务按任职回避规定不当选"
         if p.value("relatives_avoidance") == "keep_higher_next_on_list":
             taken = set(where) | set(lpost.revote)
-            nxt = [n for n, v in lpost.votes
-                   if n not in taken and n != loser and share.met(v, base)]
+            nxt = [
+                n for n, v in lpost.votes if n not in taken and n != loser and share.met(v, base)
+            ]
             if nxt:
                 lpost.elected.append(nxt[0])
                 where[nxt[0]] = (posts_out.index(lpost), lpost)
@@ -325,8 +444,11 @@ def _avoid_relatives(
         else:
             lpost.unfilled += 1
             text += "，该名额另行选举"
-        reasons.append(Reason("relatives_avoidance", article, text, "warning",
-                              {"pair": [a, b], "removed": loser}))
+        reasons.append(
+            Reason(
+                "relatives_avoidance", article, text, "warning", {"pair": [a, b], "removed": loser}
+            )
+        )
 
 
 def _next_candidates(
@@ -338,9 +460,14 @@ def _next_candidates(
     if r.kind == "additional" and p.value("unfilled_after_additional") == "vacant":
         for out in posts_out:
             if out.unfilled:
-                out.reasons.append(Reason(
-                    "left_vacant", _cite(p, "unfilled_after_additional"),
-                    f"{out.name}：另行选举后仍不足应选名额的 {out.unfilled} 个名额暂缺", "warning"))
+                out.reasons.append(
+                    Reason(
+                        "left_vacant",
+                        _cite(p, "unfilled_after_additional"),
+                        f"{out.name}：另行选举后仍不足应选名额的 {out.unfilled} 个名额暂缺",
+                        "warning",
+                    )
+                )
         return
     on_post: dict[str, list[str]] = {}
     for c in r.candidates:
@@ -352,19 +479,32 @@ def _next_candidates(
         for name in on_post.get(post.name, []):
             pool.setdefault(name, 0)
         ranking = sorted(
-            ((n, v) for n, v in pool.items()
-             if n not in taken and not (post.women_only and r.sex_of(n) == "M")),
-            key=lambda kv: (-kv[1], kv[0]))
+            (
+                (n, v)
+                for n, v in pool.items()
+                if n not in taken and not (post.women_only and r.sex_of(n) == "M")
+            ),
+            key=lambda kv: (-kv[1], kv[0]),
+        )
         least, _most = rule.bounds(out.unfilled)
         out.next_candidates = _cut_with_ties(ranking, least)
-        text = (f"{out.name}：尚缺 {out.unfilled} 名，另行选举候选人按本轮得票多少依次确定，"
-                f"不少于 {least} 人")
+        text = (
+            f"{out.name}：尚缺 {out.unfilled} 名，另行选举候选人按本轮得票多少依次确定，"
+            f"不少于 {least} 人"
+        )
         if len(out.next_candidates) > least:
             text += "；末位得票相等者一并列入，由选举委员会依法确定"
         if len(out.next_candidates) < least:
             text += f"；本轮未当选的只有 {len(out.next_candidates)} 人，不足差额，须依法补充提名"
-        out.reasons.append(Reason("additional_round", article, text, "warning",
-                                  {"unfilled": out.unfilled, "least_candidates": least}))
+        out.reasons.append(
+            Reason(
+                "additional_round",
+                article,
+                text,
+                "warning",
+                {"unfilled": out.unfilled, "least_candidates": least},
+            )
+        )
 
 
 def _cut_with_ties(ranking: Sequence[tuple[str, int]], count: int) -> list[str]:
@@ -377,8 +517,11 @@ def _cut_with_ties(ranking: Sequence[tuple[str, int]], count: int) -> list[str]:
 
 
 def _women(
-    r: RoundInput, posts_out: list[PostOutcome], votes: list[Counter[str]],
-    taken: set[str], reasons: list[Reason],
+    r: RoundInput,
+    posts_out: list[PostOutcome],
+    votes: list[Counter[str]],
+    taken: set[str],
+    reasons: list[Reason],
 ) -> None:
     p = r.profile
     if not p.value("women_required"):
@@ -395,24 +538,35 @@ def _women(
     article = _cite(p, "women_required", "women_rule")
     if rule == "reserve_unfilled_seat":
         open_posts = [i for i, out in enumerate(posts_out) if out.unfilled and not out.women_only]
-        if open_posts and not (r.kind == "additional"
-                               and p.value("unfilled_after_additional") == "vacant"):
+        if open_posts and not (
+            r.kind == "additional" and p.value("unfilled_after_additional") == "vacant"
+        ):
             i = open_posts[-1]
             out = posts_out[i]
             out.women_reserved = 1
             ranking = sorted(
                 ((n, v) for n, v in votes[i].items() if n not in taken and r.sex_of(n) == "F"),
-                key=lambda kv: (-kv[1], kv[0]))
+                key=lambda kv: (-kv[1], kv[0]),
+            )
             least, _ = p.value("additional_candidates").bounds(1)
             out.next_women_candidates = _cut_with_ties(ranking, least)
-            reasons.append(Reason(
-                "women_seat_reserved", article,
-                f"当选人中没有妇女，{out.name}另行选举名额中保留 1 名由妇女候选人竞选", "warning"))
+            reasons.append(
+                Reason(
+                    "women_seat_reserved",
+                    article,
+                    f"当选人中没有妇女，{out.name}另行选举名额中保留 1 名由妇女候选人竞选",
+                    "warning",
+                )
+            )
             return
-    reasons.append(Reason(
-        "no_woman_elected", article,
-        "当选人中没有妇女成员，不符合村民委员会成员中应当有妇女成员的规定，请依本省办法处理",
-        "warning"))
+    reasons.append(
+        Reason(
+            "no_woman_elected",
+            article,
+            "当选人中没有妇女成员，不符合村民委员会成员中应当有妇女成员的规定，请依本省办法处理",
+            "warning",
+        )
+    )
 
 
 def _vacancies(r: RoundInput, outcome: Outcome) -> None:
@@ -433,25 +587,41 @@ def _vacancies(r: RoundInput, outcome: Outcome) -> None:
     chair_filled = bool(posts_out[0].elected) or any(w.post == chair_post for w in r.elected_before)
     allowed = elected >= rule["min_elected"] and (chair_filled or not rule["chair_required"])
     if r.kind != "additional":
-        outcome.reasons.append(Reason(
-            "additional_round_required", _cite(p, "additional_candidates"),
-            f"当选人数不足应选名额，不足的 {unfilled} 个名额应当另行选举", "warning",
-            {"unfilled": unfilled}))
+        outcome.reasons.append(
+            Reason(
+                "additional_round_required",
+                _cite(p, "additional_candidates"),
+                f"当选人数不足应选名额，不足的 {unfilled} 个名额应当另行选举",
+                "warning",
+                {"unfilled": unfilled},
+            )
+        )
         return
     outcome.vacancy_allowed = allowed and not revote
     article = _cite(p, "vacancy", "unfilled_after_additional")
     if allowed:
-        outcome.reasons.append(Reason(
-            "vacancy_allowed", article,
-            f"已当选 {elected} 人，达到 {rule['min_elected']} 人，其余名额可以暂缺（由本省办法规定的会议决定）",
-            "info", {"elected": elected}))
+        outcome.reasons.append(
+            Reason(
+                "vacancy_allowed",
+                article,
+                f"已当选 {elected} 人，达到 {rule['min_elected']} 人，其余名额可以暂缺（由本省办法规定的会议决定）",
+                "info",
+                {"elected": elected},
+            )
+        )
         if p.value("unfilled_after_additional") == "vacant":
             outcome.next_round = "revote" if revote else None
     else:
         need = f"不足 {rule['min_elected']} 人" if elected < rule["min_elected"] else "主任未选出"
-        outcome.reasons.append(Reason(
-            "vacancy_not_allowed", article,
-            f"已当选 {elected} 人，{need}，应当再次另行选举", "error", {"elected": elected}))
+        outcome.reasons.append(
+            Reason(
+                "vacancy_not_allowed",
+                article,
+                f"已当选 {elected} 人，{need}，应当再次另行选举",
+                "error",
+                {"elected": elected},
+            )
+        )
         outcome.next_round = "revote" if revote else "additional"
         if not any(out.next_candidates for out in posts_out):
             _next_candidates_forced(r, outcome)
@@ -467,9 +637,14 @@ def _next_candidates_forced(r: RoundInput, outcome: Outcome) -> None:
     rule = p.value("additional_candidates")
     for post, out, post_votes in zip(r.posts, outcome.posts, votes, strict=True):
         if out.unfilled:
-            ranking = sorted(((n, v) for n, v in post_votes.items() if n not in elected
-                              and not (post.women_only and r.sex_of(n) == "M")),
-                             key=lambda kv: (-kv[1], kv[0]))
+            ranking = sorted(
+                (
+                    (n, v)
+                    for n, v in post_votes.items()
+                    if n not in elected and not (post.women_only and r.sex_of(n) == "M")
+                ),
+                key=lambda kv: (-kv[1], kv[0]),
+            )
             out.next_candidates = _cut_with_ties(ranking, rule.bounds(out.unfilled)[0])
 
 
@@ -482,6 +657,11 @@ def _presiding(r: RoundInput, outcome: Outcome) -> None:
         chosen = max(vice.elected, key=lambda n: by_votes.get(n, 0))
     if chosen:
         outcome.presiding = chosen
-        outcome.reasons.append(Reason(
-            "presiding", _cite(p, "chair_vacancy"),
-            f"主任暂缺，由{vice.name} {chosen} 主持工作", "info"))
+        outcome.reasons.append(
+            Reason(
+                "presiding",
+                _cite(p, "chair_vacancy"),
+                f"主任暂缺，由{vice.name} {chosen} 主持工作",
+                "info",
+            )
+        )

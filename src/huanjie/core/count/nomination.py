@@ -78,8 +78,14 @@ def tally_nominations(
 
 
 def decide_nomination(
-    profile: Profile, posts: Sequence[NominationPost], votes: Sequence[Counter[str]],
-    *, sexes: Mapping[str, str], barred: Mapping[str, str], ballots: int, void: int,
+    profile: Profile,
+    posts: Sequence[NominationPost],
+    votes: Sequence[Counter[str]],
+    *,
+    sexes: Mapping[str, str],
+    barred: Mapping[str, str],
+    ballots: int,
+    void: int,
 ) -> NominationOutcome:
     contest = profile.value("contest")
     carry = profile.value("vote_addition") == "nomination_upward_never"
@@ -99,38 +105,66 @@ def decide_nomination(
                     total[n] += v
                     added[n] = v
         ranking = sorted(
-            ((n, v) for n, v in total.items()
-             if n not in chosen and n not in barred
-             and not (post.women_only and sexes.get(n) != "F")),
-            key=lambda kv: (-kv[1], kv[0]))
-        out = NominationPostOutcome(name=post.name, seats=post.seats, needed=needed, most=most,
-                                    votes=sorted(total.items(), key=lambda kv: (-kv[1], kv[0])),
-                                    carried=added)
+            (
+                (n, v)
+                for n, v in total.items()
+                if n not in chosen
+                and n not in barred
+                and not (post.women_only and sexes.get(n) != "F")
+            ),
+            key=lambda kv: (-kv[1], kv[0]),
+        )
+        out = NominationPostOutcome(
+            name=post.name,
+            seats=post.seats,
+            needed=needed,
+            most=most,
+            votes=sorted(total.items(), key=lambda kv: (-kv[1], kv[0])),
+            carried=added,
+        )
         if len(ranking) > needed and ranking[needed][1] == ranking[needed - 1][1]:
             last = ranking[needed - 1][1]
             out.candidates = [n for n, v in ranking if v > last]
             out.revote = [n for n, v in ranking if v == last]
             out.revote_places = needed - len(out.candidates)
-            out.reasons.append(Reason(
-                "nomination_tie", profile.article("contest"),
-                f"{post.name}：{'、'.join(out.revote)} 提名票数相等，应就其重新投票确定 "
-                f"{out.revote_places} 名候选人", "warning"))
+            out.reasons.append(
+                Reason(
+                    "nomination_tie",
+                    profile.article("contest"),
+                    f"{post.name}：{'、'.join(out.revote)} 提名票数相等，应就其重新投票确定 "
+                    f"{out.revote_places} 名候选人",
+                    "warning",
+                )
+            )
         else:
             out.candidates = [n for n, _ in ranking[:needed]]
         bound = f"{least}" if most == least else f"{least}至{most}" if most else f"不少于{least}"
-        out.reasons.append(Reason(
-            "preliminary_candidates", profile.article("contest"),
-            f"{post.name}：应选 {post.seats} 名，候选人 {bound} 名，本次确定 {needed} 名，"
-            f"按提名票数多少依次为 {'、'.join(out.candidates) or '（无）'}"))
+        out.reasons.append(
+            Reason(
+                "preliminary_candidates",
+                profile.article("contest"),
+                f"{post.name}：应选 {post.seats} 名，候选人 {bound} 名，本次确定 {needed} 名，"
+                f"按提名票数多少依次为 {'、'.join(out.candidates) or '（无）'}",
+            )
+        )
         if len(ranking) < needed:
-            out.reasons.append(Reason(
-                "too_few_nominees", profile.article("contest"),
-                f"{post.name}：被提名人只有 {len(ranking)} 名，不足 {needed} 名，须补充提名", "error"))
+            out.reasons.append(
+                Reason(
+                    "too_few_nominees",
+                    profile.article("contest"),
+                    f"{post.name}：被提名人只有 {len(ranking)} 名，不足 {needed} 名，须补充提名",
+                    "error",
+                )
+            )
         if added:
-            out.reasons.append(Reason(
-                "votes_carried_down", profile.article("vote_addition"),
-                f"{post.name}：高职位得票不足以成为候选人的，其得票计入本职位："
-                + "、".join(f"{n}+{v}" for n, v in added.items())))
+            out.reasons.append(
+                Reason(
+                    "votes_carried_down",
+                    profile.article("vote_addition"),
+                    f"{post.name}：高职位得票不足以成为候选人的，其得票计入本职位："
+                    + "、".join(f"{n}+{v}" for n, v in added.items()),
+                )
+            )
         for n, v in post_votes.items():
             carried[n] += v
         for n in added:
@@ -139,33 +173,50 @@ def decide_nomination(
         chosen.update(out.revote)
         outs.append(out)
     for name, why in barred.items():
-        reasons.append(Reason("barred", profile.article("contest"),
-                              f"{name} 不能作为候选人：{why}", "info"))
+        reasons.append(
+            Reason("barred", profile.article("contest"), f"{name} 不能作为候选人：{why}", "info")
+        )
     if profile.value("nomination_women") == "add_top_woman" and not any(
         sexes.get(n) == "F" for n in chosen
     ):
         _add_top_woman(profile, outs, sexes, barred, chosen, reasons)
-    return NominationOutcome(profile=profile.id, posts=outs, reasons=reasons, ballots=ballots,
-                             void_nominations=void)
+    return NominationOutcome(
+        profile=profile.id, posts=outs, reasons=reasons, ballots=ballots, void_nominations=void
+    )
 
 
 def _add_top_woman(
-    profile: Profile, outs: list[NominationPostOutcome], sexes: Mapping[str, str],
-    barred: Mapping[str, str], chosen: set[str], reasons: list[Reason],
+    profile: Profile,
+    outs: list[NominationPostOutcome],
+    sexes: Mapping[str, str],
+    barred: Mapping[str, str],
+    chosen: set[str],
+    reasons: list[Reason],
 ) -> None:
     last = outs[-1]
-    women = [(n, v) for n, v in last.votes
-             if sexes.get(n) == "F" and n not in chosen and n not in barred]
+    women = [
+        (n, v) for n, v in last.votes if sexes.get(n) == "F" and n not in chosen and n not in barred
+    ]
     article = profile.article("nomination_women")
     if women:
         last.candidates.append(women[0][0])
-        reasons.append(Reason(
-            "woman_added", article,
-            f"候选人中没有妇女，{last.name}增加得票最多的妇女 {women[0][0]}（{women[0][1]} 票）为候选人",
-            "warning"))
+        reasons.append(
+            Reason(
+                "woman_added",
+                article,
+                f"候选人中没有妇女，{last.name}增加得票最多的妇女 {women[0][0]}（{women[0][1]} 票）为候选人",
+                "warning",
+            )
+        )
     else:
-        reasons.append(Reason("no_woman_nominated", article,
-                              "候选人中没有妇女，且无妇女获得提名，须依法补充提名", "error"))
+        reasons.append(
+            Reason(
+                "no_woman_nominated",
+                article,
+                "候选人中没有妇女，且无妇女获得提名，须依法补充提名",
+                "error",
+            )
+        )
 
 
 def parse_nomination(data: object, resolve: ProfileResolver) -> NominationOutcome:
@@ -186,7 +237,7 @@ def parse_nomination(data: object, resolve: ProfileResolver) -> NominationOutcom
     posts: list[NominationPost] = []
     for i, item in enumerate(raw_posts):
         if not isinstance(item, dict):
-            raise InputError(f"posts[{i}]", "应为 {\"name\", \"seats\"} 对象")
+            raise InputError(f"posts[{i}]", '应为 {"name", "seats"} 对象')
         name = _name(item.get("name"), f"posts[{i}].name")
         seats = _count(item, "seats", where=f"posts[{i}].")
         if seats == 0:
@@ -195,8 +246,10 @@ def parse_nomination(data: object, resolve: ProfileResolver) -> NominationOutcom
         contest = profile.value("contest")
         least, most = contest.get(name, contest["*"]).bounds(seats)
         if wanted >= 0 and (wanted < least or (most is not None and wanted > most)):
-            raise InputError(f"posts[{i}].candidates",
-                             f"{name}候选人数 {wanted} 不在差额范围 {least}–{most or '不限'} 内")
+            raise InputError(
+                f"posts[{i}].candidates",
+                f"{name}候选人数 {wanted} 不在差额范围 {least}–{most or '不限'} 内",
+            )
         women_only = item.get("women_only", False)
         if not isinstance(women_only, bool):
             raise InputError(f"posts[{i}].women_only", "应为 true 或 false")
@@ -205,7 +258,7 @@ def parse_nomination(data: object, resolve: ProfileResolver) -> NominationOutcom
     sexes: dict[str, str] = {}
     for i, item in enumerate(data.get("persons", [])):
         if not isinstance(item, dict):
-            raise InputError(f"persons[{i}]", "应为 {\"name\", \"sex\"} 对象")
+            raise InputError(f"persons[{i}]", '应为 {"name", "sex"} 对象')
         sex = _sex(item.get("sex"), f"persons[{i}].sex")
         if sex:
             sexes[_name(item.get("name"), f"persons[{i}].name")] = sex
@@ -247,8 +300,9 @@ def parse_nomination(data: object, resolve: ProfileResolver) -> NominationOutcom
         if unknown:
             raise InputError(f"totals.{sorted(unknown)[0]}", "没有这个职务")
         void, count = 0, _count(data, "ballots_count", required=False)
-    return decide_nomination(profile, posts, votes, sexes=sexes, barred=barred_raw,
-                             ballots=max(count, 0), void=void)
+    return decide_nomination(
+        profile, posts, votes, sexes=sexes, barred=barred_raw, ballots=max(count, 0), void=void
+    )
 
 
 def nomination_to_json(o: NominationOutcome) -> dict[str, Any]:
@@ -262,10 +316,18 @@ def nomination_to_json(o: NominationOutcome) -> dict[str, Any]:
         "void_nominations": o.void_nominations,
         "reasons": [reason(r) for r in o.reasons],
         "posts": [
-            {"name": p.name, "seats": p.seats, "needed": p.needed, "most": p.most,
-             "votes": dict(p.votes), "candidates": p.candidates, "revote": p.revote,
-             "revote_places": p.revote_places, "carried": p.carried,
-             "reasons": [reason(r) for r in p.reasons]}
+            {
+                "name": p.name,
+                "seats": p.seats,
+                "needed": p.needed,
+                "most": p.most,
+                "votes": dict(p.votes),
+                "candidates": p.candidates,
+                "revote": p.revote,
+                "revote_places": p.revote_places,
+                "carried": p.carried,
+                "reasons": [reason(r) for r in p.reasons],
+            }
             for p in o.posts
         ],
     }

@@ -110,7 +110,9 @@ def parse_round(data: object, resolve: ProfileResolver) -> RoundInput:
             raise InputError("collected", f"与各票箱收回数之和 {collected} 不一致")
         box_issued = [b.issued for b in boxes if b.issued is not None]
         if len(box_issued) == len(boxes) and sum(box_issued) != issued:
-            raise InputError("boxes", f"各票箱发出选票之和 {sum(box_issued)} 与 issued {issued} 不一致")
+            raise InputError(
+                "boxes", f"各票箱发出选票之和 {sum(box_issued)} 与 issued {issued} 不一致"
+            )
     elif "collected" in data:
         collected = _count(data, "collected")
     else:
@@ -130,7 +132,8 @@ def parse_round(data: object, resolve: ProfileResolver) -> RoundInput:
             raise InputError(
                 "ballots",
                 f"录入选票 {len(ballots)} 张，与收回选票数 {collected} 不一致"
-                + ("（票箱合计）" if boxes else ""))
+                + ("（票箱合计）" if boxes else ""),
+            )
     else:
         totals = _totals(data, post_names, collected, candidates, profile)
         invalid = _count(data, "invalid", required=False)
@@ -144,9 +147,20 @@ def parse_round(data: object, resolve: ProfileResolver) -> RoundInput:
         if w.sex:
             persons.setdefault(w.name, w.sex)
     return RoundInput(
-        profile=profile, kind=cast(Kind, kind), electorate=electorate, issued=issued,
-        collected=collected, posts=posts, candidates=candidates, present=present, boxes=boxes,
-        ballots=ballots, totals=totals, invalid=invalid, persons=persons, relatives=relatives,
+        profile=profile,
+        kind=cast(Kind, kind),
+        electorate=electorate,
+        issued=issued,
+        collected=collected,
+        posts=posts,
+        candidates=candidates,
+        present=present,
+        boxes=boxes,
+        ballots=ballots,
+        totals=totals,
+        invalid=invalid,
+        persons=persons,
+        relatives=relatives,
         elected_before=elected_before,
     )
 
@@ -155,11 +169,11 @@ def _posts(data: Mapping[str, Any]) -> tuple[Post, ...]:
     raw = _list(data, "posts")
     if not raw:
         raise InputError("posts", "至少要有一个职务")
-    posts = []
+    posts: list[Post] = []
     for i, item in enumerate(raw):
         where = f"posts[{i}]."
         if not isinstance(item, dict):
-            raise InputError(f"posts[{i}]", "应为 {\"name\", \"seats\"} 对象")
+            raise InputError(f"posts[{i}]", '应为 {"name", "seats"} 对象')
         name = _name(item.get("name"), f"{where}name")
         seats = _count(item, "seats", where=where)
         if seats == 0:
@@ -177,7 +191,7 @@ def _sex(value: object, field: str) -> str | None:
     if value is None:
         return None
     if value not in ("M", "F"):
-        raise InputError(field, f"性别应为 \"M\" 或 \"F\"，实为 {value!r}")
+        raise InputError(field, f'性别应为 "M" 或 "F"，实为 {value!r}')
     return str(value)
 
 
@@ -194,12 +208,14 @@ def _candidates(
     for i, item in enumerate(raw):
         where = f"candidates[{i}]."
         if not isinstance(item, dict):
-            raise InputError(f"candidates[{i}]", "应为 {\"name\", \"post\", \"sex\"} 对象")
+            raise InputError(f"candidates[{i}]", '应为 {"name", "post", "sex"} 对象')
         name = _name(item.get("name"), f"{where}name")
         post = item.get("post")
         if post not in post_names:
             raise InputError(
-                f"{where}post", f"候选人“{name}”的职务 {post!r} 不在 posts 中（{'、'.join(post_names)}）")
+                f"{where}post",
+                f"候选人“{name}”的职务 {post!r} 不在 posts 中（{'、'.join(post_names)}）",
+            )
         sex = _sex(item.get("sex"), f"{where}sex")
         if post in women_posts and sex != "F":
             raise InputError(f"{where}sex", f"“{post}”为妇女专职职务，候选人“{name}”须为女性")
@@ -214,7 +230,7 @@ def _candidates(
         raise InputError("persons", "应为列表")
     for i, item in enumerate(extra):
         if not isinstance(item, dict):
-            raise InputError(f"persons[{i}]", "应为 {\"name\", \"sex\"} 对象")
+            raise InputError(f"persons[{i}]", '应为 {"name", "sex"} 对象')
         name = _name(item.get("name"), f"persons[{i}].name")
         sex = _sex(item.get("sex"), f"persons[{i}].sex")
         if sex:
@@ -230,18 +246,25 @@ def _boxes(data: Mapping[str, Any]) -> tuple[Box, ...]:
     for i, item in enumerate(raw):
         where = f"boxes[{i}]."
         if not isinstance(item, dict):
-            raise InputError(f"boxes[{i}]", "应为 {\"name\", \"voters\", \"issued\", \"collected\"} 对象")
+            raise InputError(f"boxes[{i}]", '应为 {"name", "voters", "issued", "collected"} 对象')
         name = _name(item.get("name"), f"{where}name")
         voters = _count(item, "voters", required=False, where=where)
         issued = _count(item, "issued", required=False, where=where)
-        out.append(Box(
-            name=name, collected=_count(item, "collected", where=where),
-            voters=None if voters < 0 else voters, issued=None if issued < 0 else issued))
+        out.append(
+            Box(
+                name=name,
+                collected=_count(item, "collected", where=where),
+                voters=None if voters < 0 else voters,
+                issued=None if issued < 0 else issued,
+            )
+        )
     return tuple(out)
 
 
 def _ballots(
-    data: Mapping[str, Any], posts: tuple[Post, ...], candidates: tuple[Candidate, ...],
+    data: Mapping[str, Any],
+    posts: tuple[Post, ...],
+    candidates: tuple[Candidate, ...],
     profile: Profile,
 ) -> list[Ballot]:
     raw = _list(data, "ballots")
@@ -255,7 +278,9 @@ def _ballots(
     out: list[Ballot] = []
     for i, item in enumerate(raw):
         if not isinstance(item, dict):
-            raise InputError(f"ballots[{i}]", "每张选票应为对象：职务 → {\"yes\": [...], \"write_in\": [...]}")
+            raise InputError(
+                f"ballots[{i}]", '每张选票应为对象：职务 → {"yes": [...], "write_in": [...]}'
+            )
         if item.get("unreadable") is True and len(item) == 1:
             out.append(None)
             continue
@@ -270,11 +295,14 @@ def _ballots(
 
 
 def _section(
-    sec: object, where: str, names: frozenset[str], allow_write_in: bool,
+    sec: object,
+    where: str,
+    names: frozenset[str],
+    allow_write_in: bool,
     cache: dict[str, Section],
 ) -> Section:
     if not isinstance(sec, dict):
-        raise InputError(where, "应为 {\"yes\": [...], \"write_in\": [...]} 或 {\"unreadable\": true}")
+        raise InputError(where, '应为 {"yes": [...], "write_in": [...]} 或 {"unreadable": true}')
     if sec.get("unreadable") is True:
         return UNREADABLE
     unknown = set(sec) - {"yes", "write_in", "no", "abstain", "unreadable"}
@@ -287,7 +315,9 @@ def _section(
         if name not in names:
             if not isinstance(name, str):
                 raise InputError(f"{where}.yes[{j}]", f"应为姓名字符串，实为 {name!r}")
-            raise InputError(f"{where}.yes[{j}]", f"“{name}”不是该职务的候选人；另选他人请写入 write_in")
+            raise InputError(
+                f"{where}.yes[{j}]", f"“{name}”不是该职务的候选人；另选他人请写入 write_in"
+            )
     for key in ("no", "abstain"):
         other = sec.get(key, [])
         if not isinstance(other, list) or any(n not in names for n in other):
@@ -311,7 +341,9 @@ def _section(
                 raise InputError(f"{where}.write_in[{j}].marked", "应为 true 或 false")
             wins.append((_name(w.get("name"), f"{where}.write_in[{j}].name"), marked))
         else:
-            raise InputError(f"{where}.write_in[{j}]", f"应为姓名或 {{\"name\", \"marked\"}}，实为 {w!r}")
+            raise InputError(
+                f"{where}.write_in[{j}]", f'应为姓名或 {{"name", "marked"}}，实为 {w!r}'
+            )
     section: Section = (yes, tuple(wins), False)
     # Share identical sections so that identical ballots hash fast and use little memory.
     key = repr(section)
@@ -319,8 +351,11 @@ def _section(
 
 
 def _totals(
-    data: Mapping[str, Any], post_names: set[str], collected: int,
-    candidates: tuple[Candidate, ...], profile: Profile,
+    data: Mapping[str, Any],
+    post_names: set[str],
+    collected: int,
+    candidates: tuple[Candidate, ...],
+    profile: Profile,
 ) -> dict[str, dict[str, int]]:
     raw = data.get("totals")
     if not isinstance(raw, dict):
@@ -367,12 +402,17 @@ def _elected_before(data: Mapping[str, Any], post_names: set[str]) -> tuple[Winn
     for i, item in enumerate(raw):
         where = f"elected_before[{i}]."
         if not isinstance(item, dict):
-            raise InputError(f"elected_before[{i}]", "应为 {\"name\", \"post\", \"sex\"} 对象")
+            raise InputError(f"elected_before[{i}]", '应为 {"name", "post", "sex"} 对象')
         post = item.get("post")
         if not isinstance(post, str):
             raise InputError(f"{where}post", "应为职务名称")
-        out.append(Winner(name=_name(item.get("name"), f"{where}name"), post=post,
-                          sex=_sex(item.get("sex"), f"{where}sex")))
+        out.append(
+            Winner(
+                name=_name(item.get("name"), f"{where}name"),
+                post=post,
+                sex=_sex(item.get("sex"), f"{where}sex"),
+            )
+        )
     return tuple(out)
 
 

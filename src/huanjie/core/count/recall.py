@@ -32,7 +32,9 @@ class RecallOutcome:
     reasons: list[Reason] = field(default_factory=list)
 
 
-def decide_recall(rule: Mapping[str, Any], article: str, profile_id: str, r: RecallInput) -> RecallOutcome:
+def decide_recall(
+    rule: Mapping[str, Any], article: str, profile_id: str, r: RecallInput
+) -> RecallOutcome:
     """Decide a recall petition and, where given, the recall vote."""
     out = RecallOutcome(profile=profile_id, petition_valid=None, vote_valid=None, recalled=None)
     e = r.electorate
@@ -40,33 +42,57 @@ def decide_recall(rule: Mapping[str, Any], article: str, profile_id: str, r: Rec
     petition: Share | None = rule["petition_share"]
     if petition is not None and r.signatures is not None:
         ok = petition.met(r.signatures, e)
-        routes.append((ok, f"联名选民 {r.signatures} 人，须{petition.describe()}"
-                           f"（至少 {petition.least(e)} 人；{petition.formula(r.signatures, e)}）"))
+        routes.append(
+            (
+                ok,
+                f"联名选民 {r.signatures} 人，须{petition.describe()}"
+                f"（至少 {petition.least(e)} 人；{petition.formula(r.signatures, e)}）",
+            )
+        )
     reps: Share | None = rule["representatives_share"]
-    if reps is not None and r.representatives is not None and r.representative_signatures is not None:
+    if (
+        reps is not None
+        and r.representatives is not None
+        and r.representative_signatures is not None
+    ):
         ok = reps.met(r.representative_signatures, r.representatives)
-        routes.append((ok, f"联名村民代表 {r.representative_signatures} 人，须{reps.describe()}"
-                           f"（共 {r.representatives} 人，至少 {reps.least(r.representatives)} 人）"))
+        routes.append(
+            (
+                ok,
+                f"联名村民代表 {r.representative_signatures} 人，须{reps.describe()}"
+                f"（共 {r.representatives} 人，至少 {reps.least(r.representatives)} 人）",
+            )
+        )
     minimum = rule["petition_min"]
     if minimum is not None and r.signatures is not None:
-        routes.append((r.signatures >= minimum,
-                       f"联名选民 {r.signatures} 人，须 {minimum} 人以上（含本数）"))
+        routes.append(
+            (r.signatures >= minimum, f"联名选民 {r.signatures} 人，须 {minimum} 人以上（含本数）")
+        )
     if routes:
         out.petition_valid = any(ok for ok, _ in routes)
-        out.reasons.append(Reason(
-            "petition_valid" if out.petition_valid else "petition_insufficient", article,
-            "；".join(text for _, text in routes)
-            + ("：罢免要求成立" if out.petition_valid else "：联名人数不足，罢免要求不成立"),
-            "info" if out.petition_valid else "error"))
+        out.reasons.append(
+            Reason(
+                "petition_valid" if out.petition_valid else "petition_insufficient",
+                article,
+                "；".join(text for _, text in routes)
+                + ("：罢免要求成立" if out.petition_valid else "：联名人数不足，罢免要求不成立"),
+                "info" if out.petition_valid else "error",
+            )
+        )
     if r.participants is None or r.approve is None:
         return out
     quorum: Share | None = rule["quorum_share"]
     if quorum is not None:
         out.vote_valid = quorum.met(r.participants, e)
-        out.reasons.append(Reason(
-            "recall_quorum_met" if out.vote_valid else "recall_quorum_not_met", article,
-            f"参加投票 {r.participants} 人，登记选民 {e} 人，须{quorum.describe()}"
-            f"（{quorum.formula(r.participants, e)}）", "info" if out.vote_valid else "error"))
+        out.reasons.append(
+            Reason(
+                "recall_quorum_met" if out.vote_valid else "recall_quorum_not_met",
+                article,
+                f"参加投票 {r.participants} 人，登记选民 {e} 人，须{quorum.describe()}"
+                f"（{quorum.formula(r.participants, e)}）",
+                "info" if out.vote_valid else "error",
+            )
+        )
         if not out.vote_valid:
             out.recalled = False
             return out
@@ -76,11 +102,16 @@ def decide_recall(rule: Mapping[str, Any], article: str, profile_id: str, r: Rec
     base = r.participants if rule["pass_base"] == "participants" else e
     who = "参加投票的选民" if rule["pass_base"] == "participants" else "原选区全体选民"
     out.recalled = passing.met(r.approve, base)
-    out.reasons.append(Reason(
-        "recalled" if out.recalled else "recall_failed", article,
-        f"赞成罢免 {r.approve} 票，须{who} {base} 人的{passing.describe()}"
-        f"（{passing.formula(r.approve, base)}）：" + ("罢免通过" if out.recalled else "罢免未通过"),
-        "info"))
+    out.reasons.append(
+        Reason(
+            "recalled" if out.recalled else "recall_failed",
+            article,
+            f"赞成罢免 {r.approve} 票，须{who} {base} 人的{passing.describe()}"
+            f"（{passing.formula(r.approve, base)}）："
+            + ("罢免通过" if out.recalled else "罢免未通过"),
+            "info",
+        )
+    )
     return out
 
 
@@ -98,17 +129,22 @@ def parse_recall(data: object, resolve: ProfileResolver) -> RecallOutcome:
         raise InputError("profile", str(exc)) from None
     rule = profile.value("recall")
     if rule is None:
-        raise InputError("profile", f"规则 {profile.id} 不适用选民罢免程序：{profile.params['recall'].note}")
+        raise InputError(
+            "profile", f"规则 {profile.id} 不适用选民罢免程序：{profile.params['recall'].note}"
+        )
 
     def opt(key: str) -> int | None:
         v = _count(data, key, required=False)
         return None if v < 0 else v
 
     r = RecallInput(
-        electorate=_count(data, "electorate"), signatures=opt("signatures"),
+        electorate=_count(data, "electorate"),
+        signatures=opt("signatures"),
         representatives=opt("representatives"),
         representative_signatures=opt("representative_signatures"),
-        participants=opt("participants"), approve=opt("approve"))
+        participants=opt("participants"),
+        approve=opt("approve"),
+    )
     if r.signatures is not None and r.signatures > r.electorate:
         raise InputError("signatures", f"联名人数 {r.signatures} 多于选民数 {r.electorate}")
     if r.participants is not None and r.participants > r.electorate:
@@ -118,7 +154,9 @@ def parse_recall(data: object, resolve: ProfileResolver) -> RecallOutcome:
     if r.approve is not None and r.participants is not None and r.approve > r.participants:
         raise InputError("approve", f"赞成票 {r.approve} 多于参加投票人数 {r.participants}")
     if (r.representatives is None) != (r.representative_signatures is None):
-        raise InputError("representative_signatures", "representatives 与 representative_signatures 须同时填写")
+        raise InputError(
+            "representative_signatures", "representatives 与 representative_signatures 须同时填写"
+        )
     return decide_recall(rule, profile.article("recall"), profile.id, r)
 
 
@@ -129,6 +167,8 @@ def recall_to_json(o: RecallOutcome) -> dict[str, Any]:
         "petition_valid": o.petition_valid,
         "vote_valid": o.vote_valid,
         "recalled": o.recalled,
-        "reasons": [{"code": r.code, "article": r.article, "text": r.text, "level": r.level}
-                    for r in o.reasons],
+        "reasons": [
+            {"code": r.code, "article": r.article, "text": r.text, "level": r.level}
+            for r in o.reasons
+        ],
     }

@@ -174,6 +174,20 @@ def _str_list(value: object, where: str) -> object:
 
 _BASES = ("collected", "valid", "present")
 
+_recall = _obj(
+    petition_share=_opt_share,
+    representatives_share=_opt_share,
+    petition_min=_opt_count,
+    quorum_share=_opt_share,
+    pass_share=_share,
+    pass_base=_enum("participants", "electorate"),
+)
+
+
+def _opt_recall(value: object, where: str) -> object:
+    return None if value is None else _recall(value, where)
+
+
 #: Every parameter a complete profile defines, with its validator.
 PARAMETERS: dict[str, Callable[[object, str], object]] = {
     "term_years": _count,
@@ -212,17 +226,9 @@ PARAMETERS: dict[str, Callable[[object, str], object]] = {
         filing_days_before=_opt_count,
         on_the_spot=_bool,
     ),
-    "recall": lambda v, w: None if v is None else _recall(v, w),
+    "recall": _opt_recall,
 }
 
-_recall = _obj(
-        petition_share=_opt_share,
-        representatives_share=_opt_share,
-        petition_min=_opt_count,
-        quorum_share=_opt_share,
-        pass_share=_share,
-        pass_base=_enum("participants", "electorate"),
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -282,7 +288,7 @@ Loader = Callable[[str], Mapping[str, Any]]
 def bundled_ids() -> list[str]:
     """Ids of the profiles shipped with huanjie, e.g. ``village/zhejiang``."""
     root = resources.files(__package__) / "profiles"
-    ids = []
+    ids: list[str] = []
     for group in root.iterdir():
         if group.is_dir():
             ids.extend(
@@ -345,7 +351,9 @@ def resolve_profile(data: Mapping[str, Any], loader: Loader = bundled_data) -> P
         if current.get("schema") != PROFILE_SCHEMA:
             raise ProfileError(f"profile {pid}: 'schema' must be {PROFILE_SCHEMA!r}")
         if pid in seen:
-            raise ProfileError(f"profile {pid}: 'extends' forms a cycle: {' → '.join([*seen, pid])}")
+            raise ProfileError(
+                f"profile {pid}: 'extends' forms a cycle: {' → '.join([*seen, pid])}"
+            )
         seen.append(pid)
         chain.append(current)
         parent = current.get("extends")
