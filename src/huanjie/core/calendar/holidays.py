@@ -14,7 +14,7 @@ Reading of 法定休假日 used here (see docs/calendar.md):
   rest day.
 
 Dates in a year whose notice is not in ``data/holidays.json`` raise
-:class:`HolidayDataMissing`: the engine never guesses a holiday schedule.
+:class:`HolidayDataMissingError`: the engine never guesses a holiday schedule.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ __all__ = [
     "CIVIL_CODE_ART_201",
     "CIVIL_CODE_ART_203",
     "HolidayCalendar",
-    "HolidayDataMissing",
+    "HolidayDataMissingError",
     "HolidayPeriod",
     "PeriodEnd",
     "YearTable",
@@ -49,7 +49,7 @@ _WEEKDAY_ZH: Final = ("周一", "周二", "周三", "周四", "周五", "周六"
 _ONE_DAY: Final = timedelta(days=1)
 
 
-class HolidayDataMissing(LookupError):
+class HolidayDataMissingError(LookupError):
     """A date falls in a year for which no official holiday notice is recorded."""
 
     def __init__(self, day: date, status: str = "absent") -> None:
@@ -218,12 +218,12 @@ class HolidayCalendar:
     def _require(self, day: date) -> None:
         table = self._years.get(day.year)
         if table is None or not table.official:
-            raise HolidayDataMissing(day, table.status if table else "absent")
+            raise HolidayDataMissingError(day, table.status if table else "absent")
 
     def rest_reason(self, day: date) -> str | None:
         """Why ``day`` is a rest day (``"春节"``, ``"周六"`` …), or None for a working day.
 
-        Raises :class:`HolidayDataMissing` for a year without an official notice.
+        Raises :class:`HolidayDataMissingError` for a year without an official notice.
         """
         self._require(day)
         name = self._holiday.get(day)

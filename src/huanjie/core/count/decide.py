@@ -488,6 +488,17 @@ def _next_candidates(
         )
         least, _most = rule.bounds(out.unfilled)
         out.next_candidates = _cut_with_ties(ranking, least)
+        if post.women_only and p.value("women_rule") == "separate_post":
+            woman_in = _woman_elected(r, posts_out)
+            out.next_women_only = not woman_in
+            if woman_in:
+                out.reasons.append(Reason(
+                    "women_post_not_continued", _cite(p, "women_rule"),
+                    f"已选出的成员中已有妇女，另行选举时不再单列{out.name}职位", "info"))
+            else:
+                out.reasons.append(Reason(
+                    "women_post_continued", _cite(p, "women_rule"),
+                    f"已选出的成员中没有妇女，另行选举时选票继续单列{out.name}职位", "info"))
         text = (
             f"{out.name}：尚缺 {out.unfilled} 名，另行选举候选人按本轮得票多少依次确定，"
             f"不少于 {least} 人"
@@ -505,6 +516,12 @@ def _next_candidates(
                 {"unfilled": out.unfilled, "least_candidates": least},
             )
         )
+
+
+def _woman_elected(r: RoundInput, posts_out: list[PostOutcome]) -> bool:
+    if any(w.sex == "F" or r.sex_of(w.name) == "F" for w in r.elected_before):
+        return True
+    return any(r.sex_of(n) == "F" for out in posts_out for n in out.elected)
 
 
 def _cut_with_ties(ranking: Sequence[tuple[str, int]], count: int) -> list[str]:
@@ -526,9 +543,7 @@ def _women(
     p = r.profile
     if not p.value("women_required"):
         return
-    winners = [n for out in posts_out for n in out.elected] + [w.name for w in r.elected_before]
-    sexes = {w.name: w.sex for w in r.elected_before}
-    if any((sexes.get(n) or r.sex_of(n)) == "F" for n in winners):
+    if _woman_elected(r, posts_out):
         return
     women_pending = any(r.sex_of(n) == "F" for out in posts_out for n in out.revote)
     women_post_open = any(out.women_only and (out.unfilled or out.revote) for out in posts_out)

@@ -111,6 +111,7 @@ class PostOutcome:
     next_candidates: list[str] = field(default_factory=list)
     women_only: bool = False
     women_reserved: int = 0
+    next_women_only: bool = False
     next_women_candidates: list[str] = field(default_factory=list)
     sections: Mapping[str, int] = field(default_factory=dict)
     reasons: list[Reason] = field(default_factory=list)

@@ -452,6 +452,7 @@ def outcome_to_json(o: Outcome) -> dict[str, Any]:
                 "unfilled": p.unfilled,
                 "next_candidates": p.next_candidates,
                 "women_only": p.women_only,
+                "next_women_only": p.next_women_only,
                 "women_reserved": p.women_reserved,
                 "next_women_candidates": p.next_women_candidates,
                 "sections": dict(p.sections),
