@@ -106,16 +106,38 @@ STRUCTURES: dict[str, tuple[int, str]] = {
 # Characters that cnchar-radical 3.2.6 leaves out (its list appears to skip a
 # few words such as 枪, 炸, 赌); structure classified by hand here.
 STRUCTURE_SUPPLEMENT: dict[str, int] = {
-    "仇": 1, "刺": 1, "枪": 1, "狙": 1, "剑": 1, "炮": 1, "炸": 1, "钞": 1, "弹": 1,
-    "淫": 1, "棍": 1, "棒": 1, "硝": 1, "赌": 1, "酮": 1, "爆": 1,
-    "杀": 2, "驽": 2, "毒": 2, "箭": 2,
-    "刀": 3, "叉": 3, "币": 3, "死": 3,
+    "仇": 1,
+    "刺": 1,
+    "枪": 1,
+    "狙": 1,
+    "剑": 1,
+    "炮": 1,
+    "炸": 1,
+    "钞": 1,
+    "弹": 1,
+    "淫": 1,
+    "棍": 1,
+    "棒": 1,
+    "硝": 1,
+    "赌": 1,
+    "酮": 1,
+    "爆": 1,
+    "杀": 2,
+    "驽": 2,
+    "毒": 2,
+    "箭": 2,
+    "刀": 3,
+    "叉": 3,
+    "币": 3,
+    "死": 3,
 }
 
 # Known errors in cnchar-order 3.2.6, corrected here (character: (letters, reason)).
 ERRATA: dict[str, tuple[str, str]] = {
-    "皙": ("jfskssjfsfcjj",
-           "cnchar-order drops the first 撇 of 白 (12 strokes); 析 8 + 白 5 = 13, as Unihan"),
+    "皙": (
+        "jfskssjfsfcjj",
+        "cnchar-order drops the first 撇 of 白 (12 strokes); 析 8 + 白 5 = 13, as Unihan",
+    ),
 }
 
 UNICODE_NOTICE = """\
@@ -185,7 +207,7 @@ def _cnchar_structures(radical_dir: Path) -> tuple[dict[str, str], str]:
             for m in re.finditer(r"(.)([a-h])(\d{1,2})", body):
                 out.setdefault(m.group(1), m.group(2))
         else:  # "<count>:" then <char><letter> pairs
-            pairs = body[body.index(":") + 1:]
+            pairs = body[body.index(":") + 1 :]
             for i in range(0, len(pairs) - 1, 2):
                 out.setdefault(pairs[i], pairs[i + 1])
     pkg = json.loads((radical_dir / "package.json").read_text(encoding="utf-8"))
@@ -194,12 +216,24 @@ def _cnchar_structures(radical_dir: Path) -> tuple[dict[str, str], str]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    ap.add_argument("--unihan", type=Path, default=Path("/usr/share/unicode"),
-                    help="directory with Unihan_*.txt(.bz2), or Unihan.zip")
-    ap.add_argument("--cnchar", type=Path, default=Path("/tmp/node_modules/cnchar-order"),
-                    help="directory of the installed npm package cnchar-order")
-    ap.add_argument("--cnchar-radical", type=Path, default=None,
-                    help="directory of cnchar-radical (default: next to cnchar-order)")
+    ap.add_argument(
+        "--unihan",
+        type=Path,
+        default=Path("/usr/share/unicode"),
+        help="directory with Unihan_*.txt(.bz2), or Unihan.zip",
+    )
+    ap.add_argument(
+        "--cnchar",
+        type=Path,
+        default=Path("/tmp/node_modules/cnchar-order"),
+        help="directory of the installed npm package cnchar-order",
+    )
+    ap.add_argument(
+        "--cnchar-radical",
+        type=Path,
+        default=None,
+        help="directory of cnchar-radical (default: next to cnchar-order)",
+    )
     ap.add_argument("--out", type=Path, default=Path("src/huanjie/core/names/data"))
     args = ap.parse_args(argv)
 
@@ -210,14 +244,16 @@ def main(argv: list[str] | None = None) -> int:
         orders[ch] = letters
     unknown_letters = set(legend) - set(LETTERS)
     if unknown_letters:
-        print(f"cnchar-order uses letters not mapped here: {sorted(unknown_letters)}",
-              file=sys.stderr)
+        print(
+            f"cnchar-order uses letters not mapped here: {sorted(unknown_letters)}", file=sys.stderr
+        )
         return 1
     for letter, info in legend.items():
         print(f"  {letter}: {info['name']:<12} -> class {LETTERS[letter][0]}", file=sys.stderr)
 
     structures, rad_version = _cnchar_structures(
-        args.cnchar_radical or args.cnchar.parent / "cnchar-radical")
+        args.cnchar_radical or args.cnchar.parent / "cnchar-radical"
+    )
     total = _unihan_field(args.unihan, "Unihan_IRGSources.txt", "kTotalStrokes")
     simp = _unihan_field(args.unihan, "Unihan_Variants.txt", "kSimplifiedVariant")
     version = _unicode_version(args.unihan, "Unihan_IRGSources.txt")
@@ -233,8 +269,10 @@ def main(argv: list[str] | None = None) -> int:
         digits = "".join(str(LETTERS[x][0]) for x in letters)
         fine = "".join(LETTERS[x][1] for x in letters)
         if ch in counts and counts[ch] != len(letters):
-            mismatches.append(f"{ch} U+{ord(ch):04X}: kTotalStrokes {counts[ch]}, "
-                              f"cnchar-order {len(letters)} strokes (used)")
+            mismatches.append(
+                f"{ch} U+{ord(ch):04X}: kTotalStrokes {counts[ch]}, "
+                f"cnchar-order {len(letters)} strokes (used)"
+            )
         if ch in structures:
             struct = str(STRUCTURES[structures[ch]][0])
         elif ch in STRUCTURE_SUPPLEMENT:
@@ -266,7 +304,8 @@ def main(argv: list[str] | None = None) -> int:
         if target not in orders and target in t2s:
             t2s[ch] = t2s[target]
 
-    header = f"""\
+    header = (
+        f"""\
 # huanjie stroke table for 按姓氏笔画排序. GENERATED by scripts/gen_stroke_table.py;
 # do not edit by hand (use the caller's overrides for local corrections).
 #
@@ -282,7 +321,9 @@ def main(argv: list[str] | None = None) -> int:
 # Licences:
 {UNICODE_NOTICE}
 #  cnchar-order and cnchar-radical data, MIT licence:
-""" + "".join(f"#    {line}".rstrip() + "\n" for line in cn_licence.strip().splitlines()) + f"""\
+"""
+        + "".join(f"#    {line}".rstrip() + "\n" for line in cn_licence.strip().splitlines())
+        + f"""\
 #
 # Records (tab-separated):
 #   <char> TAB <strokes> TAB <sequence 1-5> TAB <structure 1-3> TAB <sub-shape code>
@@ -294,16 +335,20 @@ def main(argv: list[str] | None = None) -> int:
 #   @<strokes> TAB <chars>
 #       characters with a stroke count only (Unihan kTotalStrokes), no sequence.
 # Corrections applied to cnchar-order ({len(errata_notes)}):
-""" + "".join(f"#   {m}\n" for m in errata_notes) + f"""\
+"""
+        + "".join(f"#   {m}\n" for m in errata_notes)
+        + f"""\
 # Stroke-count disagreements between the sources ({len(mismatches)}):
-""" + "".join(f"#   {m}\n" for m in mismatches)
+"""
+        + "".join(f"#   {m}\n" for m in mismatches)
+    )
 
     lines = [header]
     lines.extend(row + "\n" for row in seq_rows)
     for n in sorted(by_count):
         chars = by_count[n]
         for i in range(0, len(chars), 100):
-            lines.append(f"@{n}\t{''.join(chars[i:i + 100])}\n")
+            lines.append(f"@{n}\t{''.join(chars[i : i + 100])}\n")
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "strokes.tsv").write_text("".join(lines), encoding="utf-8")
 
@@ -323,9 +368,11 @@ def main(argv: list[str] | None = None) -> int:
     n_count_only = sum(len(v) for v in by_count.values())
     if no_structure:
         print(f"no structure for {len(no_structure)}: {''.join(no_structure)}", file=sys.stderr)
-    print(f"strokes.tsv: {len(seq_rows)} with sequence, {n_count_only} count only; "
-          f"t2s.tsv: {len(t2s)} mappings; {len(mismatches)} count disagreements",
-          file=sys.stderr)
+    print(
+        f"strokes.tsv: {len(seq_rows)} with sequence, {n_count_only} count only; "
+        f"t2s.tsv: {len(t2s)} mappings; {len(mismatches)} count disagreements",
+        file=sys.stderr,
+    )
     return 0
 
 

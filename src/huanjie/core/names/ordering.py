@@ -11,12 +11,13 @@ Characters are compared one by one from the first character of the name
    before 捺, 折笔 in GF 2001 order); then the code point as a deterministic
    last resort.  :func:`audit` reports every place where the order of two names
    depends on one of these tie-breaks, for manual confirmation;
-4. same character: the next character.  Under the 姓氏笔画 convention (the
-   default, used by the Party congress and CPPCC lists), a two-character name
-   is read as surname + blank + given name, so single given names come before
-   double ones of the same surname (高富 before 高大富, 王毅 before 王小洪); under
-   the 姓名笔画 convention there is no blank and a name that is a prefix of
-   another comes first;
+4. same character: the next character.  Under the 姓氏笔画 convention
+   (``convention="surname"``, the default; the Party congress lists), a
+   two-character name is read as surname + blank + given name, so single given
+   names come before double ones of the same surname (高富 before 高大富, 王毅
+   before 王小洪).  Under the 姓名笔画 convention (``convention="fullname"``; the
+   NPC deputies lists) there is no blank: 王刚 sorts between 王立彤 and 王连灵,
+   and a name that is a prefix of another comes first;
 5. compound surnames are not summed: 欧阳 is compared 欧 then 阳.
 
 Whitespace (``"王  刚"``) and the separators of transliterated names
@@ -28,6 +29,7 @@ are ignored.  Traditional characters are read as their simplified form
 from __future__ import annotations
 
 import functools
+import itertools
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -59,6 +61,7 @@ _COUNT_ONLY_SEQ = "9"  # after every real sequence of the same stroke count
 _NO_STRUCTURE = 9  # structure unknown: after 1 左右形, 2 上下形, 3 整体形
 _BLANK = "\x01"  # the 姓氏笔画 blank in rank strings; ranks start at 2
 _FLAGGED: frozenset[str] = frozenset({"count-only", "unknown"})
+_DROP: dict[int, None] = {ord(ch): None for ch in SEPARATORS + _ZERO_WIDTH + _WHITESPACE}
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,8 +132,7 @@ class SortAudit:
 @functools.cache
 def _base_translation() -> dict[int, str | None]:
     trans: dict[int, str | None] = {ord(t): s for t, s in table().t2s.items()}
-    for ch in SEPARATORS + _ZERO_WIDTH + _WHITESPACE:
-        trans[ord(ch)] = None
+    trans.update(_DROP)
     return trans
 
 
@@ -147,8 +149,7 @@ def _translation(overrides: Mapping[str, str] | None) -> dict[int, str | None]:
 
 def _clean(name: str) -> str:
     """NFKC, without whitespace or separators (traditional characters kept)."""
-    drop = {ord(ch): None for ch in SEPARATORS + _ZERO_WIDTH + _WHITESPACE}
-    return unicodedata.normalize("NFKC", name).translate(drop)
+    return unicodedata.normalize("NFKC", name).translate(_DROP)
 
 
 def normalize(name: str, *, overrides: Mapping[str, str] | None = None) -> str:
@@ -363,7 +364,7 @@ def audit(
     seen: set[tuple[str, str]] = set()
     duplicates: list[list[str]] = []
     group: list[str] = []
-    for prev, cur in zip(order, order[1:], strict=False):
+    for prev, cur in itertools.pairwise(order):
         a, b = keys[prev], keys[cur]
         if a == b and (second is None or second[prev] == second[cur]):
             group = group or [items[prev]]
