@@ -15,10 +15,15 @@ from pathlib import Path
 OUT = Path(__file__).resolve().parent.parent / "src" / "huanjie" / "examples"
 
 CANDIDATES = [
-    ("王建国", "主任", "M"), ("李卫东", "主任", "M"),
-    ("陈美华", "副主任", "F"), ("张志强", "副主任", "M"),
-    ("刘海波", "委员", "M"), ("杨立新", "委员", "M"), ("吴春生", "委员", "M"),
-    ("周秀英", "妇女委员", "F"), ("徐丽娟", "妇女委员", "F"),
+    ("王建国", "主任", "M"),
+    ("李卫东", "主任", "M"),
+    ("陈美华", "副主任", "F"),
+    ("张志强", "副主任", "M"),
+    ("刘海波", "委员", "M"),
+    ("杨立新", "委员", "M"),
+    ("吴春生", "委员", "M"),
+    ("周秀英", "妇女委员", "F"),
+    ("徐丽娟", "妇女委员", "F"),
 ]
 
 
@@ -42,7 +47,9 @@ def ballot(rng: random.Random) -> dict[str, object]:
     vice = pick(rng, [("张志强", 0.60), ("陈美华", 0.36)])
     if vice:
         b["副主任"] = {"yes": [vice]}
-    members = [n for n, w in (("刘海波", 0.78), ("杨立新", 0.66), ("吴春生", 0.42)) if rng.random() < w]
+    members = [
+        n for n, w in (("刘海波", 0.78), ("杨立新", 0.66), ("吴春生", 0.42)) if rng.random() < w
+    ]
     if len(members) > 2 and rng.random() < 0.9:
         members = members[:2]
     section: dict[str, object] = {"yes": members}
@@ -71,14 +78,19 @@ def main() -> None:
         "present": 843,
         "issued": 843,
         "boxes": [{"name": n, "voters": v, "issued": i, "collected": c} for n, v, i, c in boxes],
-        "posts": [{"name": "主任", "seats": 1}, {"name": "副主任", "seats": 1},
-                  {"name": "委员", "seats": 2}, {"name": "妇女委员", "seats": 1, "women_only": True}],
+        "posts": [
+            {"name": "主任", "seats": 1},
+            {"name": "副主任", "seats": 1},
+            {"name": "委员", "seats": 2},
+            {"name": "妇女委员", "seats": 1, "women_only": True},
+        ],
         "candidates": [{"name": n, "post": p, "sex": s} for n, p, s in CANDIDATES],
         "persons": [{"name": "孙国庆", "sex": "M"}],
         "ballots": ballots,
     }
     (OUT / "zhejiang-village-round1.json").write_text(
-        json.dumps(round1, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
+        json.dumps(round1, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8"
+    )
     winners = [("王建国", "主任"), ("张志强", "副主任"), ("刘海波", "委员"), ("杨立新", "委员")]
     round2 = {
         "schema": "huanjie.round/1",
@@ -90,14 +102,17 @@ def main() -> None:
         "issued": 781,
         "collected": 781,
         "posts": [{"name": "妇女委员", "seats": 1, "women_only": True}],
-        "candidates": [{"name": "周秀英", "post": "妇女委员", "sex": "F"},
-                       {"name": "徐丽娟", "post": "妇女委员", "sex": "F"}],
+        "candidates": [
+            {"name": "周秀英", "post": "妇女委员", "sex": "F"},
+            {"name": "徐丽娟", "post": "妇女委员", "sex": "F"},
+        ],
         "elected_before": [{"name": n, "post": p, "sex": "M"} for n, p in winners],
         "totals": {"妇女委员": {"周秀英": 401, "徐丽娟": 339}},
         "invalid": 12,
     }
     (OUT / "zhejiang-village-round2.json").write_text(
-        json.dumps(round2, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        json.dumps(round2, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
     sys.stdout.write(f"wrote {len(ballots)} ballots and the additional round\n")
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import gc
 import json
 import sys
 from collections.abc import Callable, Mapping, Sequence
@@ -108,6 +109,9 @@ def cmd_tally(args: argparse.Namespace) -> int:
     from huanjie.core.count import decide_round, outcome_to_json, parse_round
     from huanjie.core.count.parse import InputError
 
+    # A million ballots are millions of small objects that are never freed before exit:
+    # the cyclic garbage collector would only rescan them again and again.
+    gc.disable()
     data, shown = _load_json(args.file)
     base = Path.cwd() if args.file == "-" else Path(args.file).resolve().parent
     try:
@@ -161,13 +165,24 @@ def cmd_nominate(args: argparse.Namespace) -> int:
 def cmd_names_sort(args: argparse.Namespace) -> int:
     from huanjie.core.names import explain, stroke_sort
 
+    overrides: dict[str, str] = {}
+    for item in args.override or []:
+        char, _, sequence = item.partition("=")
+        if len(char) != 1 or not sequence.isdigit() or set(sequence) - set("12345"):
+            raise UsageError(
+                f"--override {item!r}: 应为 字=笔顺（横1竖2撇3点4折5），如 訚=4254111251"
+            )
+        overrides[char] = sequence
     names = [line.strip() for line in sys.stdin if line.strip()]
-    ordered = stroke_sort(names)
+    try:
+        ordered = stroke_sort(names, overrides=overrides, convention=args.convention)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
     if not args.explain:
         sys.stdout.write("".join(f"{n}\n" for n in ordered))
         return 0
     for name in ordered:
-        key = explain(name)
+        key = explain(name, overrides=overrides, convention=args.convention)
         parts = " ".join(
             f"{c.char}{'(' + c.simplified + ')' if c.simplified != c.char else ''}"
             f":{c.strokes if c.strokes is not None else '?'}:{c.sequence or '-'}"
@@ -208,8 +223,26 @@ def cmd_idcard_check(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------- calendar
 
 
+def _deadline_json(item: Any) -> dict[str, Any]:
+    return {
+        "id": item.id,
+        "label": item.label,
+        "date": item.date.isoformat(),
+        "kind": item.kind,
+        "from": item.from_id,
+        "from_date": item.from_date.isoformat(),
+        "days": item.days,
+        "extended_from": item.extended_from.isoformat() if item.extended_from else None,
+        "article": str(item.citation),
+        "counting": str(item.counting) if item.counting else None,
+        "notes": list(item.notes),
+        "flags": list(item.flags),
+    }
+
+
 def cmd_calendar(args: argparse.Namespace) -> int:
     from huanjie.core.calendar import DeadlineRule, schedule
+    from huanjie.core.calendar.deadlines import FLAG_HOLIDAY_DATA_MISSING
 
     try:
         day = date.fromisoformat(args.election_day)
@@ -223,15 +256,22 @@ def cmd_calendar(args: argparse.Namespace) -> int:
         raise UsageError(f"--profile: {exc}") from None
     try:
         rules = [DeadlineRule.from_data(d) for d in profile.deadlines]
-        items = schedule(rules, day)
+        items = schedule(rules, day, strict=False)
     except ValueError as exc:
         raise UsageError(f"{profile.id}: {exc}") from None
+    unadjusted = [i for i in items if FLAG_HOLIDAY_DATA_MISSING in i.flags]
+    if unadjusted:
+        print(
+            f"{PROG} calendar: 注意：{len(unadjusted)} 个期限所在年份尚无国务院节假日安排，"
+            "未按法定休假日顺延，通知公布后请重新计算",
+            file=sys.stderr,
+        )
     if args.format == "json":
         _print_json(
             {
                 "profile": profile.id,
                 "election_day": day.isoformat(),
-                "deadlines": [item.to_json() for item in items],
+                "deadlines": [_deadline_json(item) for item in items],
             },
             sys.stdout,
         )
@@ -296,6 +336,19 @@ def build_parser() -> argparse.ArgumentParser:
     names_sub = names.add_subparsers(dest="names_command", required=True)
     p = names_sub.add_parser("sort", help="names one per line on standard input")
     p.add_argument("--explain", action="store_true", help="print the stroke keys")
+    p.add_argument(
+        "--convention",
+        choices=["surname", "fullname"],
+        default="surname",
+        help="surname: 按姓氏笔画 (a one-character given name sorts first, as in Party lists); "
+        "fullname: 按姓名笔画 (character by character, as in people's-congress lists)",
+    )
+    p.add_argument(
+        "--override",
+        action="append",
+        metavar="CHAR=SEQUENCE",
+        help="stroke sequence for a character without data, e.g. 訚=4254111251 (repeatable)",
+    )
     p.set_defaults(func=cmd_names_sort, name="names sort")
 
     idcard = sub.add_parser("idcard", help="resident ID numbers (GB 11643-1999)")

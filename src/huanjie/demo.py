@@ -37,7 +37,9 @@ def _print_outcome(data: dict[str, Any], out: dict[str, Any], w: TextIO) -> None
             w.write(f"    [{_MARK[r['level']]}] {r['text']}（{r['article']}）\n")
         if p["next_candidates"]:
             w.write(f"    → 另行选举候选人：{'、'.join(p['next_candidates'])}\n")
-    w.write(f"\n  结论：{'选举有效' if out['valid'] else '选举无效'}；下一步：{_NEXT[out['next_round']]}\n")
+    w.write(
+        f"\n  结论：{'选举有效' if out['valid'] else '选举无效'}；下一步：{_NEXT[out['next_round']]}\n"
+    )
 
 
 def run_demo(w: TextIO) -> int:
@@ -49,6 +51,8 @@ def run_demo(w: TextIO) -> int:
         outcome = outcome_to_json(decide_round(parse_round(data, load_profile)))
         _print_outcome(data, outcome, w)
         w.write(f"  完整结果（JSON）：huanjie tally {folder / name}\n")
-    w.write("\n试一试：huanjie profiles；huanjie calendar --profile village/zhejiang "
-            "--election-day 2026-03-28；echo 张三 | huanjie names sort --explain\n")
+    w.write(
+        "\n试一试：huanjie profiles；huanjie calendar --profile village/zhejiang "
+        "--election-day 2026-03-28；echo 张三 | huanjie names sort --explain\n"
+    )
     return 0

@@ -13,18 +13,31 @@ import pytest
 EXAMPLES = Path(__file__).resolve().parents[2] / "src" / "huanjie" / "examples"
 
 
-def run(*args: str, stdin: str | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "huanjie.cli", *args], input=stdin,
-                          capture_output=True, text=True, cwd=cwd, check=False)
+def run(
+    *args: str, stdin: str | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "huanjie.cli", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        check=False,
+    )
 
 
 def base_round(**changes: Any) -> dict[str, Any]:
     data: dict[str, Any] = {
-        "schema": "huanjie.round/1", "profile": "village/national", "kind": "regular",
-        "electorate": 10, "issued": 6, "collected": 6,
+        "schema": "huanjie.round/1",
+        "profile": "village/national",
+        "kind": "regular",
+        "electorate": 10,
+        "issued": 6,
+        "collected": 6,
         "posts": [{"name": "主任", "seats": 1}],
         "candidates": [{"name": "甲", "post": "主任"}, {"name": "乙", "post": "主任"}],
-        "totals": {"主任": {"甲": 4, "乙": 2}}, "invalid": 0,
+        "totals": {"主任": {"甲": 4, "乙": 2}},
+        "invalid": 0,
     }
     data.update(changes)
     return data
@@ -54,23 +67,50 @@ def test_an_invalid_round_is_a_decision_exit_0() -> None:
     ("text", "needle"),
     [
         ("{not json", "第 1 行第 2 列 JSON 格式错误"),
-        (json.dumps(base_round(profile="village/atlantis")), "profile: unknown profile 'village/atlantis'"),
+        (
+            json.dumps(base_round(profile="village/atlantis")),
+            "profile: unknown profile 'village/atlantis'",
+        ),
         (json.dumps(base_round(candidates=[{"name": "甲", "post": "主席"}])), "candidates[0].post"),
         (json.dumps(base_round(collected=-1)), "collected: 不能为负数（-1）"),
         (json.dumps(base_round(issued="six")), "issued: 应为整数"),
         (json.dumps(base_round(kind="final")), "kind: 应为 regular | revote | additional"),
-        (json.dumps(base_round(totals={"主任": {"甲": 7}})), "totals.主任.甲: 得票 7 多于收回选票 6"),
-        (json.dumps({**base_round(), "boxes": [
-            {"name": "一", "collected": 4, "issued": 4}, {"name": "二", "collected": 4, "issued": 4}]}),
-         "collected: 与各票箱收回数之和 8 不一致"),
-        (json.dumps({k: v for k, v in base_round().items() if k != "totals"} | {"ballots": [{}] * 5}),
-         "ballots: 录入选票 5 张，与收回选票数 6 不一致"),
-        (json.dumps({k: v for k, v in base_round().items() if k != "totals"}
-                    | {"ballots": [{"主任": {"yes": ["丙"]}}] * 6}),
-         "ballots[0].主任.yes[0]: “丙”不是该职务的候选人"),
-        (json.dumps({k: v for k, v in base_round().items() if k != "totals"}
-                    | {"ballots": [{"书记": {"yes": ["甲"]}}] * 6}),
-         "ballots[0].书记: 选票上没有职务“书记”"),
+        (
+            json.dumps(base_round(totals={"主任": {"甲": 7}})),
+            "totals.主任.甲: 得票 7 多于收回选票 6",
+        ),
+        (
+            json.dumps(
+                {
+                    **base_round(),
+                    "boxes": [
+                        {"name": "一", "collected": 4, "issued": 4},
+                        {"name": "二", "collected": 4, "issued": 4},
+                    ],
+                }
+            ),
+            "collected: 与各票箱收回数之和 8 不一致",
+        ),
+        (
+            json.dumps(
+                {k: v for k, v in base_round().items() if k != "totals"} | {"ballots": [{}] * 5}
+            ),
+            "ballots: 录入选票 5 张，与收回选票数 6 不一致",
+        ),
+        (
+            json.dumps(
+                {k: v for k, v in base_round().items() if k != "totals"}
+                | {"ballots": [{"主任": {"yes": ["丙"]}}] * 6}
+            ),
+            "ballots[0].主任.yes[0]: “丙”不是该职务的候选人",
+        ),
+        (
+            json.dumps(
+                {k: v for k, v in base_round().items() if k != "totals"}
+                | {"ballots": [{"书记": {"yes": ["甲"]}}] * 6}
+            ),
+            "ballots[0].书记: 选票上没有职务“书记”",
+        ),
         ("[1, 2]", "$: 输入应为一个 JSON 对象"),
     ],
 )
@@ -92,16 +132,29 @@ def test_missing_file_is_named() -> None:
 
 def test_a_users_own_profile_file_extends_a_bundled_one(tmp_path: Path) -> None:
     profile = {
-        "schema": "huanjie.profile/1", "id": "village/my-province", "extends": "village/national",
-        "title": "某省村民委员会选举办法（测试）", "election_type": "village",
-        "params": {"additional_window_days": {"value": 20, "citation": {"law": "某省办法", "ref": "第三十条"}},
-                   "reconcile": {"value": {"against": "issued", "scope": "box"},
-                                 "citation": {"law": "某省办法", "ref": "第二十八条"}}},
+        "schema": "huanjie.profile/1",
+        "id": "village/my-province",
+        "extends": "village/national",
+        "title": "某省村民委员会选举办法（测试）",
+        "election_type": "village",
+        "params": {
+            "additional_window_days": {
+                "value": 20,
+                "citation": {"law": "某省办法", "ref": "第三十条"},
+            },
+            "reconcile": {
+                "value": {"against": "issued", "scope": "box"},
+                "citation": {"law": "某省办法", "ref": "第二十八条"},
+            },
+        },
     }
     (tmp_path / "my.json").write_text(json.dumps(profile, ensure_ascii=False), encoding="utf-8")
     data = base_round(profile="my.json", issued=6)
     data.pop("collected")
-    data["boxes"] = [{"name": "中心会场", "issued": 4, "collected": 5}, {"name": "流动票箱", "issued": 2, "collected": 1}]
+    data["boxes"] = [
+        {"name": "中心会场", "issued": 4, "collected": 5},
+        {"name": "流动票箱", "issued": 2, "collected": 1},
+    ]
     (tmp_path / "round.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     result = run("tally", str(tmp_path / "round.json"))
     assert result.returncode == 0, result.stderr
@@ -116,8 +169,12 @@ def test_a_users_own_profile_file_extends_a_bundled_one(tmp_path: Path) -> None:
 
 
 def test_a_broken_profile_names_the_parameter(tmp_path: Path) -> None:
-    profile = {"schema": "huanjie.profile/1", "id": "village/broken", "extends": "village/national",
-               "params": {"overmark": {"value": "some", "citation": {"law": "某省办法", "ref": "第一条"}}}}
+    profile = {
+        "schema": "huanjie.profile/1",
+        "id": "village/broken",
+        "extends": "village/national",
+        "params": {"overmark": {"value": "some", "citation": {"law": "某省办法", "ref": "第一条"}}},
+    }
     (tmp_path / "broken.json").write_text(json.dumps(profile), encoding="utf-8")
     result = run("tally", "-", stdin=json.dumps(base_round(profile="broken.json")), cwd=tmp_path)
     assert result.returncode == 2
@@ -128,9 +185,18 @@ def test_profiles_lists_every_bundled_profile() -> None:
     result = run("profiles")
     assert result.returncode == 0
     ids = [line.split("\t")[0] for line in result.stdout.splitlines()]
-    assert ids == sorted([
-        "village/national", "village/zhejiang", "village/shanghai", "village/beijing",
-        "village/henan", "residents/national", "party/branch", "people/national"])
+    assert ids == sorted(
+        [
+            "village/national",
+            "village/zhejiang",
+            "village/shanghai",
+            "village/beijing",
+            "village/henan",
+            "residents/national",
+            "party/branch",
+            "people/national",
+        ]
+    )
 
 
 def test_every_profile_parameter_cites_an_article() -> None:
@@ -157,27 +223,63 @@ def test_the_demo_round_and_its_additional_round() -> None:
 
 
 def test_recall_and_nominate_commands() -> None:
-    recall = run("recall", "-", stdin=json.dumps({
-        "schema": "huanjie.recall/1", "profile": "village/national", "electorate": 1200,
-        "signatures": 240, "participants": 700, "approve": 351}))
+    recall = run(
+        "recall",
+        "-",
+        stdin=json.dumps(
+            {
+                "schema": "huanjie.recall/1",
+                "profile": "village/national",
+                "electorate": 1200,
+                "signatures": 240,
+                "participants": 700,
+                "approve": 351,
+            }
+        ),
+    )
     assert recall.returncode == 0, recall.stderr
     assert json.loads(recall.stdout)["recalled"] is True
     party = run("recall", "-", stdin=json.dumps({"profile": "party/branch", "electorate": 10}))
     assert party.returncode == 2
     assert "不适用选民罢免程序" in party.stderr
-    nominate = run("nominate", "-", stdin=json.dumps({
-        "schema": "huanjie.nomination/1", "profile": "village/shanghai",
-        "posts": [{"name": "主任", "seats": 1}, {"name": "委员", "seats": 2, "candidates": 4}],
-        "persons": [{"name": "丙", "sex": "F"}],
-        "ballots": [{"主任": ["甲"], "委员": ["丙", "丁"]}, {"主任": ["乙"], "委员": ["丙", "戊"]},
-                    {"主任": ["甲"], "委员": ["甲"]}, {"主任": ["甲", "乙"], "委员": ["己"]}]}))
+    nominate = run(
+        "nominate",
+        "-",
+        stdin=json.dumps(
+            {
+                "schema": "huanjie.nomination/1",
+                "profile": "village/shanghai",
+                "posts": [
+                    {"name": "主任", "seats": 1},
+                    {"name": "委员", "seats": 2, "candidates": 4},
+                ],
+                "persons": [{"name": "丙", "sex": "F"}],
+                "ballots": [
+                    {"主任": ["甲"], "委员": ["丙", "丁"]},
+                    {"主任": ["乙"], "委员": ["丙", "戊"]},
+                    {"主任": ["甲"], "委员": ["甲"]},
+                    {"主任": ["甲", "乙"], "委员": ["己"]},
+                ],
+            }
+        ),
+    )
     assert nominate.returncode == 0, nominate.stderr
     out = json.loads(nominate.stdout)
-    assert out["void_nominations"] == 4  # 甲 named for two posts (2), two names for one 主任 seat (2)
+    assert (
+        out["void_nominations"] == 4
+    )  # 甲 named for two posts (2), two names for one 主任 seat (2)
     assert sorted(out["posts"][0]["candidates"]) == sorted(["甲", "乙"])  # 1 vote each, 2 places
     assert out["posts"][1]["candidates"] == ["丙", "丁", "己", "戊"]
-    bad = run("nominate", "-", stdin=json.dumps({
-        "profile": "village/shanghai", "posts": [{"name": "委员", "seats": 2, "candidates": 6}],
-        "totals": {"委员": {}}}))
+    bad = run(
+        "nominate",
+        "-",
+        stdin=json.dumps(
+            {
+                "profile": "village/shanghai",
+                "posts": [{"name": "委员", "seats": 2, "candidates": 6}],
+                "totals": {"委员": {}},
+            }
+        ),
+    )
     assert bad.returncode == 2
     assert "不在差额范围 3–5 内" in bad.stderr

@@ -12,8 +12,14 @@ from hypothesis import strategies as st
 from huanjie.core.arith import Share
 from tests.core.helpers import decide
 
-PROFILES = ["village/national", "village/zhejiang", "village/shanghai", "village/beijing",
-            "village/henan", "people/national"]
+PROFILES = [
+    "village/national",
+    "village/zhejiang",
+    "village/shanghai",
+    "village/beijing",
+    "village/henan",
+    "people/national",
+]
 CHAIR = ["甲", "乙", "丙"]
 MEMBERS = ["丁", "戊", "己", "庚"]
 
@@ -39,8 +45,13 @@ def ballots(draw: st.DrawFn) -> dict[str, Any]:
 def round_of(profile: str, items: list[dict[str, Any]], electorate_extra: int) -> dict[str, Any]:
     n = len(items)
     return {
-        "schema": "huanjie.round/1", "profile": profile, "kind": "regular",
-        "electorate": n + electorate_extra, "issued": n, "present": n, "collected": n,
+        "schema": "huanjie.round/1",
+        "profile": profile,
+        "kind": "regular",
+        "electorate": n + electorate_extra,
+        "issued": n,
+        "present": n,
+        "collected": n,
         "posts": [{"name": "主任", "seats": 1}, {"name": "委员", "seats": 2}],
         "candidates": [{"name": c, "post": "主任"} for c in CHAIR]
         + [{"name": m, "post": "委员"} for m in MEMBERS],
@@ -55,16 +66,20 @@ def round_of(profile: str, items: list[dict[str, Any]], electorate_extra: int) -
     extra=st.integers(0, 60),
     seed=st.randoms(use_true_random=False),
 )
-def test_ballot_order_never_matters(profile: str, items: list[dict[str, Any]], extra: int,
-                                    seed: Any) -> None:
+def test_ballot_order_never_matters(
+    profile: str, items: list[dict[str, Any]], extra: int, seed: Any
+) -> None:
     shuffled = list(items)
     seed.shuffle(shuffled)
     assert decide(round_of(profile, items, extra)) == decide(round_of(profile, shuffled, extra))
 
 
 @settings(max_examples=60, deadline=None)
-@given(profile=st.sampled_from(PROFILES), items=st.lists(ballots(), min_size=1, max_size=60),
-       extra=st.integers(0, 60))
+@given(
+    profile=st.sampled_from(PROFILES),
+    items=st.lists(ballots(), min_size=1, max_size=60),
+    extra=st.integers(0, 60),
+)
 def test_totals_always_add_up(profile: str, items: list[dict[str, Any]], extra: int) -> None:
     out = decide(round_of(profile, items, extra))
     b = out["ballots"]
@@ -89,13 +104,17 @@ def totals_rounds(draw: st.DrawFn) -> dict[str, Any]:
     names = [f"候{i}" for i in range(draw(st.integers(1, 6)))]
     votes = {n: draw(st.integers(0, collected)) for n in names}
     return {
-        "schema": "huanjie.round/1", "profile": draw(st.sampled_from(PROFILES)),
+        "schema": "huanjie.round/1",
+        "profile": draw(st.sampled_from(PROFILES)),
         "kind": draw(st.sampled_from(["regular", "additional"])),
-        "electorate": collected + draw(st.integers(0, collected)), "issued": collected,
-        "collected": collected, "present": collected,
+        "electorate": collected + draw(st.integers(0, collected)),
+        "issued": collected,
+        "collected": collected,
+        "present": collected,
         "posts": [{"name": "委员", "seats": seats}],
         "candidates": [{"name": n, "post": "委员"} for n in names],
-        "totals": {"委员": votes}, "invalid": 0,
+        "totals": {"委员": votes},
+        "invalid": 0,
     }
 
 
@@ -115,8 +134,9 @@ def test_one_more_vote_never_unseats_a_winner(data: dict[str, Any], pick: int) -
     assert winner in again["posts"][0]["elected"]
 
 
-@given(num=st.integers(1, 9), den=st.integers(1, 9), strict=st.booleans(),
-       base=st.integers(0, 10**7))
+@given(
+    num=st.integers(1, 9), den=st.integers(1, 9), strict=st.booleans(), base=st.integers(0, 10**7)
+)
 def test_threshold_exact_at_boundary(num: int, den: int, strict: bool, base: int) -> None:
     if num > den:
         num, den = den, num

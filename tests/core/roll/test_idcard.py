@@ -17,6 +17,7 @@ from huanjie.core.roll.idcard import (
     age_on,
     check,
     check_char,
+    check_many,
     is_of_age,
     upgrade_15,
 )
@@ -220,6 +221,22 @@ def test_province_table() -> None:
         "83",
     }
     assert expected == PROVINCE_CODES
+
+
+def test_check_many_matches_check_and_restores_the_collector() -> None:
+    import gc
+
+    raws = ["11010519491231002X", "110105194912310024", "1.10105E+17", "110105491231002", ""]
+    today = date(2026, 11, 21)
+    assert check_many(raws, today=today) == [check(r, today=today) for r in raws]
+    assert check_many(iter(raws)) == [check(r) for r in raws]
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        check_many(raws)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 # --- Excel corruption ----------------------------------------------------------------

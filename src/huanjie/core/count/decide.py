@@ -203,8 +203,7 @@ def _unverified(r: RoundInput, reasons: list[Reason]) -> None:
             Reason(
                 "unverified_rules",
                 "；".join(dict.fromkeys(p.article(n) for n in weak)),
-                "本次决定所依据的下列规则尚未与法规原文核对，正式公布前请核实："
-                + "、".join(weak),
+                "本次决定所依据的下列规则尚未与法规原文核对，正式公布前请核实：" + "、".join(weak),
                 "warning",
                 {"params": weak},
             )
@@ -492,13 +491,23 @@ def _next_candidates(
             woman_in = _woman_elected(r, posts_out)
             out.next_women_only = not woman_in
             if woman_in:
-                out.reasons.append(Reason(
-                    "women_post_not_continued", _cite(p, "women_rule"),
-                    f"已选出的成员中已有妇女，另行选举时不再单列{out.name}职位", "info"))
+                out.reasons.append(
+                    Reason(
+                        "women_post_not_continued",
+                        _cite(p, "women_rule"),
+                        f"已选出的成员中已有妇女，另行选举时不再单列{out.name}职位",
+                        "info",
+                    )
+                )
             else:
-                out.reasons.append(Reason(
-                    "women_post_continued", _cite(p, "women_rule"),
-                    f"已选出的成员中没有妇女，另行选举时选票继续单列{out.name}职位", "info"))
+                out.reasons.append(
+                    Reason(
+                        "women_post_continued",
+                        _cite(p, "women_rule"),
+                        f"已选出的成员中没有妇女，另行选举时选票继续单列{out.name}职位",
+                        "info",
+                    )
+                )
         text = (
             f"{out.name}：尚缺 {out.unfilled} 名，另行选举候选人按本轮得票多少依次确定，"
             f"不少于 {least} 人"

@@ -275,23 +275,43 @@ def _ballots(
     index = {name: i for i, name in enumerate(order)}
     allow_write_in = profile.value("write_ins_allowed")
     cache: dict[str, Section] = {}
+    seen: dict[str, Ballot] = {}
     out: list[Ballot] = []
+    append = out.append
     for i, item in enumerate(raw):
-        if not isinstance(item, dict):
-            raise InputError(
-                f"ballots[{i}]", '每张选票应为对象：职务 → {"yes": [...], "write_in": [...]}'
-            )
-        if item.get("unreadable") is True and len(item) == 1:
-            out.append(None)
+        # Identical ballots are checked once: the repr of a JSON value identifies it exactly.
+        key = repr(item)
+        if key in seen:
+            append(seen[key])
             continue
-        sections = [BLANK] * len(order)
-        for post, sec in item.items():
-            where = f"ballots[{i}].{post}"
-            if post not in index:
-                raise InputError(where, f"选票上没有职务“{post}”（应为 {'、'.join(order)}）")
-            sections[index[post]] = _section(sec, where, on_post[post], allow_write_in, cache)
-        out.append(tuple(sections))
+        ballot = _ballot(item, i, order, index, on_post, allow_write_in, cache)
+        seen[key] = ballot
+        append(ballot)
     return out
+
+
+def _ballot(
+    item: object,
+    i: int,
+    order: list[str],
+    index: dict[str, int],
+    on_post: dict[str, frozenset[str]],
+    allow_write_in: bool,
+    cache: dict[str, Section],
+) -> Ballot:
+    if not isinstance(item, dict):
+        raise InputError(
+            f"ballots[{i}]", '每张选票应为对象：职务 → {"yes": [...], "write_in": [...]}'
+        )
+    if item.get("unreadable") is True and len(item) == 1:
+        return None
+    sections = [BLANK] * len(order)
+    for post, sec in item.items():
+        where = f"ballots[{i}].{post}"
+        if post not in index:
+            raise InputError(where, f"选票上没有职务“{post}”（应为 {'、'.join(order)}）")
+        sections[index[post]] = _section(sec, where, on_post[post], allow_write_in, cache)
+    return tuple(sections)
 
 
 def _section(

@@ -217,6 +217,7 @@ PARAMETERS: dict[str, Callable[[object, str], object]] = {
     "relatives_avoidance": _enum("none", "keep_higher", "keep_higher_next_on_list"),
     "chair_vacancy": _enum("none", "vice_chair_presides", "vice_chair_most_votes"),
     "nomination_women": _enum("none", "add_top_woman"),
+    "name_order": _enum("surname", "fullname"),
     "proxy": _obj(
         allowed=_bool,
         limit=_opt_count,
@@ -228,7 +229,6 @@ PARAMETERS: dict[str, Callable[[object, str], object]] = {
     ),
     "recall": _opt_recall,
 }
-
 
 
 @dataclass(frozen=True, slots=True)
