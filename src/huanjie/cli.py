@@ -283,6 +283,8 @@ def cmd_calendar(args: argparse.Namespace) -> int:
             if item.extended_from
             else ""
         )
+        if FLAG_HOLIDAY_DATA_MISSING in item.flags:
+            extra += "（该年节假日安排未收录，未核对）"
         print(f"{item.date.isoformat()}  {item.label}{extra}  [{item.citation}]")
     return 0
 
