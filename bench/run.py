@@ -1,0 +1,56 @@
+"""Run every benchmark of the core on one core and print the results as a Markdown table.
+
+Usage: .venv/bin/python bench/run.py   (results go to docs/benchmarks.md by hand, with the date)
+Each benchmark is its own process pinned to CPU 0 (taskset), so they do not disturb each other.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+BENCHES = [
+    (
+        "tally: decide 1,000,000 ballots, five seats on four posts",
+        "bench_tally.py",
+        [],
+        "decide_s",
+        3.0,
+    ),
+    ("names: stroke-order 100,000 names", "bench_names.py", [], "sort_seconds_best", 1.0),
+    ("idcard: check 1,000,000 ID numbers", "bench_idcard.py", [], "elapsed_s", 3.0),
+]
+
+
+def main() -> int:
+    rows = []
+    failed = False
+    for title, script, args, key, target in BENCHES:
+        out = subprocess.run(
+            ["taskset", "-c", "0", sys.executable, str(HERE / script), *args],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        result = json.loads(out.stdout.strip().splitlines()[-1])
+        value = result[key]
+        ok = value < target
+        failed |= not ok
+        rows.append((title, value, target, ok, result))
+    print(f"Python {platform.python_version()} on {platform.machine()}, one core (taskset -c 0)\n")
+    print("| benchmark | measured (s) | target (s) | met |")
+    print("|---|---:|---:|---|")
+    for title, value, target, ok, _ in rows:
+        print(f"| {title} | {value:.3f} | < {target} | {'yes' if ok else 'NO'} |")
+    print("\nRaw results:")
+    for *_, result in rows:
+        print(json.dumps(result, ensure_ascii=False))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
