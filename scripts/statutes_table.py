@@ -10,7 +10,7 @@ import json
 import sys
 from typing import Any
 
-from huanjie.core.rules import bundled_ids, bundled_data, load_profile
+from huanjie.core.rules import bundled_data, bundled_ids, load_profile
 
 BEGIN = "<!-- BEGIN GENERATED: scripts/statutes_table.py -->"
 END = "<!-- END GENERATED -->"

@@ -12,7 +12,8 @@ def test_statutes_table_matches_the_profiles() -> None:
     spec = importlib.util.spec_from_file_location(
         "statutes_table", ROOT / "scripts" / "statutes_table.py"
     )
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     text = (ROOT / "docs" / "statutes.md").read_text(encoding="utf-8")
