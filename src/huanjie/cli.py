@@ -105,8 +105,12 @@ def profile_resolver(base_dir: Path) -> Callable[[str], Profile]:
 # ---------------------------------------------------------------- tally
 
 
-def cmd_tally(args: argparse.Namespace) -> int:
-    from huanjie.core.count import decide_round, outcome_to_json, parse_round
+def _decide_file(
+    args: argparse.Namespace,
+    parse: Callable[[Any, Callable[[str], Profile]], Any],
+    to_json: Callable[[Any], dict[str, Any]],
+) -> int:
+    """Read FILE (or stdin), parse and decide it in the core, print the outcome as JSON."""
     from huanjie.core.count.parse import InputError
 
     # A million ballots are millions of small objects that are never freed before exit:
@@ -115,48 +119,36 @@ def cmd_tally(args: argparse.Namespace) -> int:
     data, shown = _load_json(args.file)
     base = Path.cwd() if args.file == "-" else Path(args.file).resolve().parent
     try:
-        round_input = parse_round(data, profile_resolver(base))
+        result = parse(data, profile_resolver(base))
     except InputError as exc:
         raise UsageError(f"{shown}: {exc.field}: {exc.message}") from None
-    outcome = decide_round(round_input)
-    _print_json(outcome_to_json(outcome), sys.stdout)
+    _print_json(to_json(result), sys.stdout)
     return 0
+
+
+def cmd_tally(args: argparse.Namespace) -> int:
+    from huanjie.core.count import decide_round, outcome_to_json, parse_round
+
+    return _decide_file(
+        args, lambda data, resolve: decide_round(parse_round(data, resolve)), outcome_to_json
+    )
+
+
+def cmd_recall(args: argparse.Namespace) -> int:
+    from huanjie.core.count.recall import parse_recall, recall_to_json
+
+    return _decide_file(args, parse_recall, recall_to_json)
+
+
+def cmd_nominate(args: argparse.Namespace) -> int:
+    from huanjie.core.count.nomination import nomination_to_json, parse_nomination
+
+    return _decide_file(args, parse_nomination, nomination_to_json)
 
 
 def _print_json(data: Any, out: TextIO) -> None:
     json.dump(data, out, ensure_ascii=False, indent=2)
     out.write("\n")
-
-
-# ---------------------------------------------------------------- other procedures
-
-
-def cmd_recall(args: argparse.Namespace) -> int:
-    from huanjie.core.count.parse import InputError
-    from huanjie.core.count.recall import parse_recall, recall_to_json
-
-    data, shown = _load_json(args.file)
-    base = Path.cwd() if args.file == "-" else Path(args.file).resolve().parent
-    try:
-        result = parse_recall(data, profile_resolver(base))
-    except InputError as exc:
-        raise UsageError(f"{shown}: {exc.field}: {exc.message}") from None
-    _print_json(recall_to_json(result), sys.stdout)
-    return 0
-
-
-def cmd_nominate(args: argparse.Namespace) -> int:
-    from huanjie.core.count.nomination import nomination_to_json, parse_nomination
-    from huanjie.core.count.parse import InputError
-
-    data, shown = _load_json(args.file)
-    base = Path.cwd() if args.file == "-" else Path(args.file).resolve().parent
-    try:
-        result = parse_nomination(data, profile_resolver(base))
-    except InputError as exc:
-        raise UsageError(f"{shown}: {exc.field}: {exc.message}") from None
-    _print_json(nomination_to_json(result), sys.stdout)
-    return 0
 
 
 # ---------------------------------------------------------------- names

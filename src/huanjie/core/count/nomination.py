@@ -14,7 +14,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from huanjie.core.count.model import Reason
-from huanjie.core.count.parse import InputError, ProfileResolver, _count, _name, _sex
+from huanjie.core.count.parse import (
+    InputError,
+    ProfileResolver,
+    count_field,
+    name_field,
+    read_header,
+    reason_to_json,
+    sex_field,
+)
 from huanjie.core.rules import Profile
 
 NOMINATION_SCHEMA = "huanjie.nomination/1"
@@ -221,16 +229,7 @@ def _add_top_woman(
 
 def parse_nomination(data: object, resolve: ProfileResolver) -> NominationOutcome:
     """Parse ``huanjie.nomination/1`` input and decide it."""
-    if not isinstance(data, dict):
-        raise InputError("$", "输入应为一个 JSON 对象")
-    if data.get("schema", NOMINATION_SCHEMA) != NOMINATION_SCHEMA:
-        raise InputError("schema", f"应为 {NOMINATION_SCHEMA!r}")
-    if not isinstance(data.get("profile"), str):
-        raise InputError("profile", "缺少规则配置")
-    try:
-        profile = resolve(data["profile"])
-    except ValueError as exc:
-        raise InputError("profile", str(exc)) from None
+    data, profile = read_header(data, NOMINATION_SCHEMA, resolve)
     raw_posts = data.get("posts")
     if not isinstance(raw_posts, list) or not raw_posts:
         raise InputError("posts", "应为非空列表")
@@ -238,11 +237,11 @@ def parse_nomination(data: object, resolve: ProfileResolver) -> NominationOutcom
     for i, item in enumerate(raw_posts):
         if not isinstance(item, dict):
             raise InputError(f"posts[{i}]", '应为 {"name", "seats"} 对象')
-        name = _name(item.get("name"), f"posts[{i}].name")
-        seats = _count(item, "seats", where=f"posts[{i}].")
+        name = name_field(item.get("name"), f"posts[{i}].name")
+        seats = count_field(item, "seats", where=f"posts[{i}].")
         if seats == 0:
             raise InputError(f"posts[{i}].seats", "应选名额至少为 1")
-        wanted = _count(item, "candidates", required=False, where=f"posts[{i}].")
+        wanted = count_field(item, "candidates", required=False, where=f"posts[{i}].")
         contest = profile.value("contest")
         least, most = contest.get(name, contest["*"]).bounds(seats)
         if wanted >= 0 and (wanted < least or (most is not None and wanted > most)):
@@ -259,9 +258,9 @@ def parse_nomination(data: object, resolve: ProfileResolver) -> NominationOutcom
     for i, item in enumerate(data.get("persons", [])):
         if not isinstance(item, dict):
             raise InputError(f"persons[{i}]", '应为 {"name", "sex"} 对象')
-        sex = _sex(item.get("sex"), f"persons[{i}].sex")
+        sex = sex_field(item.get("sex"), f"persons[{i}].sex")
         if sex:
-            sexes[_name(item.get("name"), f"persons[{i}].name")] = sex
+            sexes[name_field(item.get("name"), f"persons[{i}].name")] = sex
     barred_raw = data.get("barred", {})
     if not isinstance(barred_raw, dict) or not all(isinstance(v, str) for v in barred_raw.values()):
         raise InputError("barred", "应为 {姓名: 原因} 对象（如民主测评不称职、资格审查未通过）")
@@ -299,22 +298,19 @@ def parse_nomination(data: object, resolve: ProfileResolver) -> NominationOutcom
         unknown = set(totals) - names
         if unknown:
             raise InputError(f"totals.{sorted(unknown)[0]}", "没有这个职务")
-        void, count = 0, _count(data, "ballots_count", required=False)
+        void, count = 0, count_field(data, "ballots_count", required=False)
     return decide_nomination(
         profile, posts, votes, sexes=sexes, barred=barred_raw, ballots=max(count, 0), void=void
     )
 
 
 def nomination_to_json(o: NominationOutcome) -> dict[str, Any]:
-    def reason(r: Reason) -> dict[str, Any]:
-        return {"code": r.code, "article": r.article, "text": r.text, "level": r.level}
-
     return {
         "schema": "huanjie.nomination_outcome/1",
         "profile": o.profile,
         "ballots": o.ballots,
         "void_nominations": o.void_nominations,
-        "reasons": [reason(r) for r in o.reasons],
+        "reasons": [reason_to_json(r) for r in o.reasons],
         "posts": [
             {
                 "name": p.name,
@@ -326,7 +322,7 @@ def nomination_to_json(o: NominationOutcome) -> dict[str, Any]:
                 "revote": p.revote,
                 "revote_places": p.revote_places,
                 "carried": p.carried,
-                "reasons": [reason(r) for r in p.reasons],
+                "reasons": [reason_to_json(r) for r in p.reasons],
             }
             for p in o.posts
         ],

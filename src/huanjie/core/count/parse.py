@@ -42,7 +42,9 @@ class InputError(ValueError):
 ProfileResolver = Callable[[str], Profile]
 
 
-def _count(data: Mapping[str, Any], key: str, *, required: bool = True, where: str = "") -> int:
+def count_field(
+    data: Mapping[str, Any], key: str, *, required: bool = True, where: str = ""
+) -> int:
     field = f"{where}{key}"
     if key not in data or data[key] is None:
         if required:
@@ -56,7 +58,7 @@ def _count(data: Mapping[str, Any], key: str, *, required: bool = True, where: s
     return value
 
 
-def _name(value: object, field: str) -> str:
+def name_field(value: object, field: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise InputError(field, f"应为非空的姓名字符串，实为 {value!r}")
     return value.strip()
@@ -69,25 +71,32 @@ def _list(data: Mapping[str, Any], key: str, where: str = "") -> list[Any]:
     return value
 
 
-def parse_round(data: object, resolve: ProfileResolver) -> RoundInput:
-    """Check and convert one round; :class:`InputError` names the first thing wrong."""
+def read_header(
+    data: object, schema: str, resolve: ProfileResolver
+) -> tuple[dict[str, Any], Profile]:
+    """The checks every input shares: a JSON object, its schema tag, and a profile that resolves."""
     if not isinstance(data, dict):
         raise InputError("$", "输入应为一个 JSON 对象")
-    if data.get("schema", ROUND_SCHEMA) != ROUND_SCHEMA:
-        raise InputError("schema", f"应为 {ROUND_SCHEMA!r}，实为 {data.get('schema')!r}")
+    if data.get("schema", schema) != schema:
+        raise InputError("schema", f"应为 {schema!r}，实为 {data.get('schema')!r}")
     if not isinstance(data.get("profile"), str):
         raise InputError("profile", "缺少规则配置（如 village/zhejiang，或配置文件路径）")
     try:
-        profile = resolve(data["profile"])
+        return data, resolve(data["profile"])
     except ValueError as exc:
         raise InputError("profile", str(exc)) from None
+
+
+def parse_round(data: object, resolve: ProfileResolver) -> RoundInput:
+    """Check and convert one round; :class:`InputError` names the first thing wrong."""
+    data, profile = read_header(data, ROUND_SCHEMA, resolve)
     kind = data.get("kind")
     if kind not in KINDS:
         raise InputError("kind", f"应为 {' | '.join(KINDS)} 之一，实为 {kind!r}")
 
-    electorate = _count(data, "electorate")
-    issued = _count(data, "issued")
-    present_raw = _count(data, "present", required=False)
+    electorate = count_field(data, "electorate")
+    issued = count_field(data, "issued")
+    present_raw = count_field(data, "present", required=False)
     present = None if present_raw < 0 else present_raw
     if present is not None and present > electorate and profile.election_type == "party":
         raise InputError("present", f"实到会人数 {present} 多于应到会人数 {electorate}")
@@ -106,7 +115,7 @@ def parse_round(data: object, resolve: ProfileResolver) -> RoundInput:
     if "boxes" in data:
         boxes = _boxes(data)
         collected = sum(b.collected for b in boxes)
-        if "collected" in data and _count(data, "collected") != collected:
+        if "collected" in data and count_field(data, "collected") != collected:
             raise InputError("collected", f"与各票箱收回数之和 {collected} 不一致")
         box_issued = [b.issued for b in boxes if b.issued is not None]
         if len(box_issued) == len(boxes) and sum(box_issued) != issued:
@@ -114,7 +123,7 @@ def parse_round(data: object, resolve: ProfileResolver) -> RoundInput:
                 "boxes", f"各票箱发出选票之和 {sum(box_issued)} 与 issued {issued} 不一致"
             )
     elif "collected" in data:
-        collected = _count(data, "collected")
+        collected = count_field(data, "collected")
     else:
         raise InputError("collected", "缺少收回选票数（collected 或 boxes）")
     if collected > electorate and profile.election_type != "party":
@@ -136,7 +145,7 @@ def parse_round(data: object, resolve: ProfileResolver) -> RoundInput:
             )
     else:
         totals = _totals(data, post_names, collected, candidates, profile)
-        invalid = _count(data, "invalid", required=False)
+        invalid = count_field(data, "invalid", required=False)
         invalid = max(invalid, 0)
         if invalid > collected:
             raise InputError("invalid", f"无效票 {invalid} 多于收回选票 {collected}")
@@ -174,8 +183,8 @@ def _posts(data: Mapping[str, Any]) -> tuple[Post, ...]:
         where = f"posts[{i}]."
         if not isinstance(item, dict):
             raise InputError(f"posts[{i}]", '应为 {"name", "seats"} 对象')
-        name = _name(item.get("name"), f"{where}name")
-        seats = _count(item, "seats", where=where)
+        name = name_field(item.get("name"), f"{where}name")
+        seats = count_field(item, "seats", where=where)
         if seats == 0:
             raise InputError(f"{where}seats", "应选名额至少为 1")
         women_only = item.get("women_only", False)
@@ -187,7 +196,7 @@ def _posts(data: Mapping[str, Any]) -> tuple[Post, ...]:
     return tuple(posts)
 
 
-def _sex(value: object, field: str) -> str | None:
+def sex_field(value: object, field: str) -> str | None:
     if value is None:
         return None
     if value not in ("M", "F"):
@@ -209,14 +218,14 @@ def _candidates(
         where = f"candidates[{i}]."
         if not isinstance(item, dict):
             raise InputError(f"candidates[{i}]", '应为 {"name", "post", "sex"} 对象')
-        name = _name(item.get("name"), f"{where}name")
+        name = name_field(item.get("name"), f"{where}name")
         post = item.get("post")
         if post not in post_names:
             raise InputError(
                 f"{where}post",
                 f"候选人“{name}”的职务 {post!r} 不在 posts 中（{'、'.join(post_names)}）",
             )
-        sex = _sex(item.get("sex"), f"{where}sex")
+        sex = sex_field(item.get("sex"), f"{where}sex")
         if post in women_posts and sex != "F":
             raise InputError(f"{where}sex", f"“{post}”为妇女专职职务，候选人“{name}”须为女性")
         if (name, post) in seen:
@@ -231,8 +240,8 @@ def _candidates(
     for i, item in enumerate(extra):
         if not isinstance(item, dict):
             raise InputError(f"persons[{i}]", '应为 {"name", "sex"} 对象')
-        name = _name(item.get("name"), f"persons[{i}].name")
-        sex = _sex(item.get("sex"), f"persons[{i}].sex")
+        name = name_field(item.get("name"), f"persons[{i}].name")
+        sex = sex_field(item.get("sex"), f"persons[{i}].sex")
         if sex:
             persons[name] = sex
     return tuple(out), persons
@@ -247,13 +256,13 @@ def _boxes(data: Mapping[str, Any]) -> tuple[Box, ...]:
         where = f"boxes[{i}]."
         if not isinstance(item, dict):
             raise InputError(f"boxes[{i}]", '应为 {"name", "voters", "issued", "collected"} 对象')
-        name = _name(item.get("name"), f"{where}name")
-        voters = _count(item, "voters", required=False, where=where)
-        issued = _count(item, "issued", required=False, where=where)
+        name = name_field(item.get("name"), f"{where}name")
+        voters = count_field(item, "voters", required=False, where=where)
+        issued = count_field(item, "issued", required=False, where=where)
         out.append(
             Box(
                 name=name,
-                collected=_count(item, "collected", where=where),
+                collected=count_field(item, "collected", where=where),
                 voters=None if voters < 0 else voters,
                 issued=None if issued < 0 else issued,
             )
@@ -354,12 +363,12 @@ def _section(
     wins: list[tuple[str, bool]] = []
     for j, w in enumerate(wins_raw):
         if isinstance(w, str):
-            wins.append((_name(w, f"{where}.write_in[{j}]"), True))
+            wins.append((name_field(w, f"{where}.write_in[{j}]"), True))
         elif isinstance(w, dict):
             marked = w.get("marked", True)
             if not isinstance(marked, bool):
                 raise InputError(f"{where}.write_in[{j}].marked", "应为 true 或 false")
-            wins.append((_name(w.get("name"), f"{where}.write_in[{j}].name"), marked))
+            wins.append((name_field(w.get("name"), f"{where}.write_in[{j}].name"), marked))
         else:
             raise InputError(
                 f"{where}.write_in[{j}]", f'应为姓名或 {{"name", "marked"}}，实为 {w!r}'
@@ -398,7 +407,7 @@ def _totals(
                 raise InputError(field, f"得票 {n} 多于收回选票 {collected}")
             if name not in on_post[post] and not profile.value("write_ins_allowed"):
                 raise InputError(field, f"“{name}”不是该职务的候选人，本规则不允许另选他人")
-            out[post][_name(name, field)] = n
+            out[post][name_field(name, field)] = n
     return out
 
 
@@ -410,7 +419,9 @@ def _relatives(data: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
     for i, pair in enumerate(raw):
         if not isinstance(pair, list) or len(pair) != 2:
             raise InputError(f"relatives[{i}]", "应为两个姓名")
-        pairs.append((_name(pair[0], f"relatives[{i}][0]"), _name(pair[1], f"relatives[{i}][1]")))
+        pairs.append(
+            (name_field(pair[0], f"relatives[{i}][0]"), name_field(pair[1], f"relatives[{i}][1]"))
+        )
     return tuple(pairs)
 
 
@@ -428,15 +439,15 @@ def _elected_before(data: Mapping[str, Any], post_names: set[str]) -> tuple[Winn
             raise InputError(f"{where}post", "应为职务名称")
         out.append(
             Winner(
-                name=_name(item.get("name"), f"{where}name"),
+                name=name_field(item.get("name"), f"{where}name"),
                 post=post,
-                sex=_sex(item.get("sex"), f"{where}sex"),
+                sex=sex_field(item.get("sex"), f"{where}sex"),
             )
         )
     return tuple(out)
 
 
-def _reason(r: Reason) -> dict[str, Any]:
+def reason_to_json(r: Reason) -> dict[str, Any]:
     out: dict[str, Any] = {"code": r.code, "article": r.article, "text": r.text, "level": r.level}
     if r.values:
         out["values"] = dict(r.values)
@@ -453,7 +464,7 @@ def outcome_to_json(o: Outcome) -> dict[str, Any]:
         "next_round": o.next_round,
         "vacancy_allowed": o.vacancy_allowed,
         "presiding": o.presiding,
-        "reasons": [_reason(r) for r in o.reasons],
+        "reasons": [reason_to_json(r) for r in o.reasons],
         "ballots": {
             "collected": o.collected,
             "valid": o.valid_ballots,
@@ -476,7 +487,7 @@ def outcome_to_json(o: Outcome) -> dict[str, Any]:
                 "women_reserved": p.women_reserved,
                 "next_women_candidates": p.next_women_candidates,
                 "sections": dict(p.sections),
-                "reasons": [_reason(r) for r in p.reasons],
+                "reasons": [reason_to_json(r) for r in p.reasons],
             }
             for p in o.posts
         ],

@@ -8,7 +8,13 @@ from typing import Any
 
 from huanjie.core.arith import Share
 from huanjie.core.count.model import Reason
-from huanjie.core.count.parse import InputError, ProfileResolver, _count
+from huanjie.core.count.parse import (
+    InputError,
+    ProfileResolver,
+    count_field,
+    read_header,
+    reason_to_json,
+)
 
 RECALL_SCHEMA = "huanjie.recall/1"
 
@@ -117,16 +123,7 @@ def decide_recall(
 
 def parse_recall(data: object, resolve: ProfileResolver) -> RecallOutcome:
     """Parse ``huanjie.recall/1`` input and decide it."""
-    if not isinstance(data, dict):
-        raise InputError("$", "输入应为一个 JSON 对象")
-    if data.get("schema", RECALL_SCHEMA) != RECALL_SCHEMA:
-        raise InputError("schema", f"应为 {RECALL_SCHEMA!r}")
-    if not isinstance(data.get("profile"), str):
-        raise InputError("profile", "缺少规则配置")
-    try:
-        profile = resolve(data["profile"])
-    except ValueError as exc:
-        raise InputError("profile", str(exc)) from None
+    data, profile = read_header(data, RECALL_SCHEMA, resolve)
     rule = profile.value("recall")
     if rule is None:
         raise InputError(
@@ -134,11 +131,11 @@ def parse_recall(data: object, resolve: ProfileResolver) -> RecallOutcome:
         )
 
     def opt(key: str) -> int | None:
-        v = _count(data, key, required=False)
+        v = count_field(data, key, required=False)
         return None if v < 0 else v
 
     r = RecallInput(
-        electorate=_count(data, "electorate"),
+        electorate=count_field(data, "electorate"),
         signatures=opt("signatures"),
         representatives=opt("representatives"),
         representative_signatures=opt("representative_signatures"),
@@ -167,8 +164,5 @@ def recall_to_json(o: RecallOutcome) -> dict[str, Any]:
         "petition_valid": o.petition_valid,
         "vote_valid": o.vote_valid,
         "recalled": o.recalled,
-        "reasons": [
-            {"code": r.code, "article": r.article, "text": r.text, "level": r.level}
-            for r in o.reasons
-        ],
+        "reasons": [reason_to_json(r) for r in o.reasons],
     }
