@@ -270,3 +270,8 @@ def test_profile_errors_name_the_field() -> None:
             {"schema": "huanjie.profile/1", "id": "village/bare", "election_type": "village"}
         )
     assert load_profile("residents/national").value("members") == {"min": 5, "max": 9}
+
+
+def test_a_null_contest_count_in_a_users_profile_is_named() -> None:
+    with pytest.raises(ProfileError, match=r"params.contest.value.\*.min_extra"):
+        custom(contest={"*": {"min_extra": None}})

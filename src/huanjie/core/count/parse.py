@@ -220,7 +220,7 @@ def _candidates(
             raise InputError(f"candidates[{i}]", '应为 {"name", "post", "sex"} 对象')
         name = name_field(item.get("name"), f"{where}name")
         post = item.get("post")
-        if post not in post_names:
+        if not isinstance(post, str) or post not in post_names:
             raise InputError(
                 f"{where}post",
                 f"候选人“{name}”的职务 {post!r} 不在 posts 中（{'、'.join(post_names)}）",
@@ -341,15 +341,17 @@ def _section(
     if not isinstance(yes_raw, list):
         raise InputError(f"{where}.yes", "应为候选人姓名列表")
     for j, name in enumerate(yes_raw):
+        if not isinstance(name, str):
+            raise InputError(f"{where}.yes[{j}]", f"应为姓名字符串，实为 {name!r}")
         if name not in names:
-            if not isinstance(name, str):
-                raise InputError(f"{where}.yes[{j}]", f"应为姓名字符串，实为 {name!r}")
             raise InputError(
                 f"{where}.yes[{j}]", f"“{name}”不是该职务的候选人；另选他人请写入 write_in"
             )
     for key in ("no", "abstain"):
         other = sec.get(key, [])
-        if not isinstance(other, list) or any(n not in names for n in other):
+        if not isinstance(other, list) or any(
+            not isinstance(n, str) or n not in names for n in other
+        ):
             raise InputError(f"{where}.{key}", "应为该职务候选人的姓名列表")
         both = set(other) & set(yes_raw)
         if both:

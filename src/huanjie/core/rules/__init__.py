@@ -97,7 +97,8 @@ class ContestRule:
             return c
 
         min_extra = count("min_extra", 1)
-        assert min_extra is not None
+        if min_extra is None:
+            raise ProfileError(f"{where}.min_extra: must be a whole number ≥ 0, not null")
         return cls(
             min_extra=min_extra,
             min_ratio=ratio("min_ratio"),
