@@ -308,6 +308,17 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return run_demo(sys.stdout)
 
 
+def cmd_manage(args: argparse.Namespace) -> int:
+    """Django's management commands (migrate, verify_audit, createsuperuser, …)."""
+    import os
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "huanjie.web.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["huanjie manage", *args.rest])
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=PROG, description="换届选举：依法计票、排序、核验与日程")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -360,6 +371,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("profiles", help="list rule profiles, or --show ID to print one resolved")
     p.add_argument("--show", metavar="ID_OR_FILE")
     p.set_defaults(func=cmd_profiles, name="profiles")
+
+    p = sub.add_parser("manage", help="web application administration (Django management commands)")
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_manage, name="manage")
 
     p = sub.add_parser("demo", help="count a bundled example election and explain the decision")
     p.set_defaults(func=cmd_demo, name="demo")

@@ -55,7 +55,7 @@ def count_field(
         raise InputError(field, f"应为整数，实为 {value!r}")
     if value < 0:
         raise InputError(field, f"不能为负数（{value}）")
-    return value
+    return int(value)
 
 
 def name_field(value: object, field: str) -> str:

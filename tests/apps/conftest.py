@@ -1,0 +1,52 @@
+"""Fixtures for the web application: a small area tree and users with roles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from huanjie.apps.accounts.models import Role
+from huanjie.apps.accounts.services import user_create
+from huanjie.apps.places.models import Area
+from huanjie.apps.places.services import area_create
+
+PASSWORD = "Correct-Horse-42"
+
+
+@pytest.fixture
+def tree(db: Any) -> dict[str, Area]:
+    county = area_create(acting_user=None, name="安吉县", parent=None, code="330523")
+    town = area_create(acting_user=None, name="天荒坪镇", parent=county)
+    other_town = area_create(acting_user=None, name="递铺街道", parent=county)
+    qingshan = area_create(acting_user=None, name="青山村", parent=town)
+    hongxing = area_create(acting_user=None, name="红星村", parent=town)
+    group = area_create(acting_user=None, name="第一村民小组", parent=qingshan)
+    return {
+        "county": county,
+        "town": town,
+        "other_town": other_town,
+        "qingshan": qingshan,
+        "hongxing": hongxing,
+        "group": group,
+    }
+
+
+@pytest.fixture
+def users(tree: dict[str, Area]) -> dict[str, Any]:
+    def make(username: str, role: Role, area: Area) -> Any:
+        return user_create(
+            acting_user=None,
+            username=username,
+            password=PASSWORD,
+            full_name=username,
+            role=role,
+            area=area,
+        )
+
+    return {
+        "county": make("county", Role.COUNTY_ORGANISER, tree["county"]),
+        "town": make("town", Role.TOWNSHIP_OFFICE, tree["town"]),
+        "qingshan": make("qingshan", Role.ELECTION_COMMITTEE, tree["qingshan"]),
+        "observer": make("observer", Role.OBSERVER, tree["hongxing"]),
+    }
