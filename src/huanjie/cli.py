@@ -34,7 +34,7 @@ def _fail(command: str, message: str) -> NoReturn:
 def _read_text(source: str) -> tuple[str, str]:
     """The text of FILE, or of standard input for ``-``; and the name to show in messages."""
     if source == "-":
-        return sys.stdin.read(), "<stdin>"
+        return sys.stdin.read().removeprefix("\ufeff"), "<stdin>"
     path = Path(source)
     try:
         return path.read_text(encoding="utf-8-sig"), source
@@ -56,6 +56,10 @@ def _load_json(source: str) -> tuple[Any, str]:
         raise UsageError(
             f"{shown}: 第 {exc.lineno} 行第 {exc.colno} 列 JSON 格式错误（{exc.msg}）"
         ) from None
+    except RecursionError:
+        raise UsageError(f"{shown}: JSON 嵌套层数过深，无法读取") from None
+    except ValueError as exc:  # e.g. an integer with thousands of digits
+        raise UsageError(f"{shown}: JSON 中有无法读取的数值（{exc}）") from None
 
 
 def profile_resolver(base_dir: Path) -> Callable[[str], Profile]:

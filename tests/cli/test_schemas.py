@@ -475,6 +475,40 @@ ROUNDS: list[tuple[str, dict[str, Any], str]] = [
         "relatives_tie",
     ),
     (
+        "Zhejiang: a man written in for the women's post cannot take it",
+        totals_round(
+            "village/zhejiang",
+            {"主任": 1, "妇女委员": 1},
+            {"主任": {"A": 800}, "妇女委员": {"M": 600, "W": 300}},
+            women_only=("妇女委员",),
+            candidates=[
+                {"name": "A", "post": "主任", "sex": "M"},
+                {"name": "W", "post": "妇女委员", "sex": "F"},
+            ],
+            persons=[{"name": "M", "sex": "M"}],
+        ),
+        "ineligible_for_women_post",
+    ),
+    (
+        "National: a lower seat held while its winner is in a higher post's revote",
+        totals_round(
+            "village/national",
+            {"副主任": 2, "委员": 2},
+            {"副主任": {"A": 700, "B": 600, "C": 600}, "委员": {"B": 700, "D": 650, "E": 100}},
+        ),
+        "seat_held_pending_revote",
+    ),
+    (
+        "Shanghai: two vice-chairs tied, the meeting decides who presides",
+        totals_round(
+            "village/shanghai",
+            {"主任": 1, "副主任": 2, "委员": 2},
+            {"主任": {"A": 300}, "副主任": {"B": 600, "C": 600}, "委员": {"D": 700, "E": 650}},
+            kind="additional",
+        ),
+        "presiding_by_meeting",
+    ),
+    (
         "Zhejiang: women's post continued",
         totals_round(
             "village/zhejiang",
@@ -751,11 +785,18 @@ def rounds(draw: st.DrawFn) -> dict[str, Any]:
     else:
         collected = draw(st.integers(1, 40))
         names = {p: [*on_post[p], *WRITE_INS] for p in on_post}
-        data["totals"] = {
-            p: draw(st.dictionaries(st.sampled_from(ns), st.integers(0, collected), max_size=5))
-            for p, ns in names.items()
-        }
         data["invalid"] = draw(st.integers(0, collected))
+        valid = collected - data["invalid"]
+        seats = {p["name"]: p["seats"] for p in posts}
+        data["totals"] = {}
+        for p, ns in names.items():
+            # Possible totals only: each name within the valid ballots, all within ballots × seats.
+            budget = valid * seats[p]
+            chosen = draw(st.lists(st.sampled_from(ns), max_size=5, unique=True))
+            data["totals"][p] = {}
+            for n in chosen:
+                data["totals"][p][n] = draw(st.integers(0, min(valid, budget)))
+                budget -= data["totals"][p][n]
     # Mostly rounds that stand; now and then a quorum failure or too many ballots.
     rare = st.integers(0, 9).map(lambda n: n == 5)  # Hypothesis favours 0 and 9: not rare
     slack = collected + 3 if draw(rare) else max(1, collected // 3)
@@ -774,6 +815,8 @@ def rounds(draw: st.DrawFn) -> dict[str, Any]:
     if party or draw(st.booleans()):
         least = max(0, collected - 1) if draw(rare) else min(collected, electorate)
         data["present"] = draw(st.integers(least, electorate))
+        if party:
+            data["issued"] = min(data["issued"], data["present"])
     if kind != "regular" and draw(st.booleans()):
         data["elected_before"] = [
             {"name": "壬", "post": "主任", "sex": draw(st.sampled_from("MF"))}

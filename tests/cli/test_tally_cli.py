@@ -77,7 +77,7 @@ def test_an_invalid_round_is_a_decision_exit_0() -> None:
         (json.dumps(base_round(kind="final")), "kind: 应为 regular | revote | additional"),
         (
             json.dumps(base_round(totals={"主任": {"甲": 7}})),
-            "totals.主任.甲: 得票 7 多于收回选票 6",
+            "totals.主任.甲: 得票 7 多于有效选票 6",
         ),
         (
             json.dumps(

@@ -92,7 +92,7 @@ def test_totals_always_add_up(profile: str, items: list[dict[str, Any]], extra: 
         assert s["valid"] + s["invalid"] == b["collected"]
         assert s["blank"] <= s["valid"]
         assert sum(p["votes"].values()) <= s["valid"] * p["seats"]
-        assert len(p["elected"]) + p["revote_seats"] + p["unfilled"] == p["seats"]
+        assert len(p["elected"]) + p["revote_seats"] + p["held"] + p["unfilled"] == p["seats"]
         assert all(p["votes"][n] >= p["threshold"] for n in p["elected"])
         assert set(p["elected"]).isdisjoint(p["revote"])
 
@@ -102,7 +102,12 @@ def totals_rounds(draw: st.DrawFn) -> dict[str, Any]:
     seats = draw(st.integers(1, 3))
     collected = draw(st.integers(1, 400))
     names = [f"候{i}" for i in range(draw(st.integers(1, 6)))]
-    votes = {n: draw(st.integers(0, collected)) for n in names}
+    # Possible totals only: nobody above the ballots, all together within ballots × seats.
+    budget = collected * seats
+    votes = {}
+    for n in names:
+        votes[n] = draw(st.integers(0, min(collected, budget)))
+        budget -= votes[n]
     return {
         "schema": "huanjie.round/1",
         "profile": draw(st.sampled_from(PROFILES)),
@@ -126,8 +131,9 @@ def test_one_more_vote_never_unseats_a_winner(data: dict[str, Any], pick: int) -
     if not elected:
         return
     winner = elected[pick % len(elected)]
+    seats = data["posts"][0]["seats"]
     votes = data["totals"]["委员"]
-    if votes[winner] >= data["collected"]:
+    if votes[winner] >= data["collected"] or sum(votes.values()) >= data["collected"] * seats:
         return
     votes[winner] += 1
     again = decide(data)

@@ -529,7 +529,7 @@ def test_example_22_zhejiang_relatives_avoidance() -> None:
         electorate=1500,
         collected=1000,
         posts={"主任": 1, "委员": 2},
-        totals={"主任": {"H": 700}, "委员": {"Wf": 650, "M1": 600, "M2": 520, "M3": 400}},
+        totals={"主任": {"H": 700}, "委员": {"Wf": 650, "M1": 600, "M2": 520, "M3": 200}},
         relatives=[["H", "Wf"]],
     )
     out = decide(data)

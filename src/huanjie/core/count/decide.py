@@ -159,22 +159,34 @@ def decide_round(r: RoundInput) -> Outcome:
     base = {"collected": r.collected, "valid": valid_ballots, "present": r.present or 0}[base_key]
     elected_any: set[str] = {w.name for w in r.elected_before}
     pending: set[str] = set()
-    for out, post_votes in zip(posts_out, votes, strict=True):
+    on_post: dict[str, set[str]] = {}
+    for c in r.candidates:
+        on_post.setdefault(c.post, set()).add(c.name)
+    for post, out, post_votes in zip(r.posts, posts_out, votes, strict=True):
         out.votes = sorted(post_votes.items(), key=lambda kv: (-kv[1], kv[0]))
         ranking = [(n, v) for n, v in out.votes if n not in elected_any]
+        if post.women_only:
+            ranking = _women_only(r, out, ranking)
+        if r.kind == "revote" and on_post.get(post.name):
+            # A revote is among the tied only (浙江 第二十八条第二款; 选举法 第四十五条第三款).
+            ranking = [(n, v) for n, v in ranking if n in on_post[post.name]]
         _decide_post(r, out, ranking, base, base_key, share)
+        _hold_for_revote(r, out, pending)
         elected_any.update(out.elected)
         pending.update(out.revote)
 
+    removed: set[str] = set()
     if r.relatives and p.value("relatives_avoidance") != "none":
-        _avoid_relatives(r, posts_out, base, share, reasons)
+        _avoid_relatives(r, posts_out, base, share, reasons, removed)
         elected_any = {w.name for w in r.elected_before}
+        pending = set()
         for out in posts_out:
             elected_any.update(out.elected)
+            pending.update(out.revote)
 
     # 5. What the next round is and who stands in it.
-    _next_candidates(r, posts_out, votes, elected_any | pending)
-    _women(r, posts_out, votes, elected_any | pending, reasons)
+    _next_candidates(r, posts_out, votes, elected_any | pending | removed)
+    _women(r, posts_out, votes, elected_any | pending | removed, reasons)
     outcome = Outcome(
         profile=p.id,
         kind=r.kind,
@@ -302,6 +314,35 @@ def _cumulate(
     return out
 
 
+def _women_only(
+    r: RoundInput, out: PostOutcome, ranking: list[tuple[str, int]]
+) -> list[tuple[str, int]]:
+    """Only a woman can take a post listed separately for women (浙江 第二十一条第三款)."""
+    kept = [(n, v) for n, v in ranking if r.sex_of(n) == "F"]
+    dropped = [n for n, _ in ranking if r.sex_of(n) != "F"]
+    if dropped:
+        out.reasons.append(Reason(
+            "ineligible_for_women_post", _cite(r.profile, "women_rule"),
+            f"{out.name}为妇女专职职务，{'、'.join(dropped)} 非女性或未登记性别，所得票不能当选该职务；"
+            "如系女性另选人，请在 persons 中登记其性别后重新计算", "warning",
+            {"names": dropped}))
+    return kept
+
+
+def _hold_for_revote(r: RoundInput, out: PostOutcome, pending: set[str]) -> None:
+    """A person still in a revote for a higher post cannot yet take a lower seat: hold it."""
+    waiting = [n for n in out.elected if n in pending]
+    if not waiting:
+        return
+    out.elected = [n for n in out.elected if n not in pending]
+    out.held = len(waiting)
+    out.unfilled = out.seats - len(out.elected) - out.revote_seats - out.held
+    out.reasons.append(Reason(
+        "seat_held_pending_revote", _cite(r.profile, "threshold"),
+        f"{out.name}：{'、'.join(waiting)} 尚须参加较高职务的重新投票，本职务 {out.held} 个名额"
+        "暂不确定，待重新投票后按本轮得票重新计算", "warning", {"names": waiting}))
+
+
 def _pick(ranking: Sequence[tuple[str, int]], seats: int) -> tuple[list[str], list[str]]:
     """The top ``seats`` of a ranking; those tied at the last seat go to a revote."""
     if seats <= 0 or not ranking:
@@ -399,55 +440,88 @@ def _decide_post(
     out.unfilled = out.seats - len(out.elected) - out.revote_seats
 
 
+def _post_rank(r: RoundInput) -> dict[str, int]:
+    """Higher posts first; a women's post ranks with the ordinary members (委员)."""
+    rank: dict[str, int] = {}
+    last = 0
+    for i, post in enumerate(r.posts):
+        if not post.women_only:
+            last = i
+        rank[post.name] = last if post.women_only else i
+    return rank
+
+
 def _avoid_relatives(
-    r: RoundInput, posts_out: list[PostOutcome], base: int, share: Share, reasons: list[Reason]
+    r: RoundInput, posts_out: list[PostOutcome], base: int, share: Share,
+    reasons: list[Reason], removed: set[str],
 ) -> None:
-    """任职回避: near relatives both elected — the higher post (or more votes) keeps the seat."""
+    """任职回避: near relatives may not sit together. The higher post stays, then the higher
+    vote; equal post and votes go to a revote. Members from earlier rounds keep their seats.
+    Repeats until no pair of relatives sits together."""
     p = r.profile
     article = _cite(p, "relatives_avoidance")
-    where = {n: (i, out) for i, out in enumerate(posts_out) for n in out.elected}
+    rank = _post_rank(r)
+    earlier = {w.name for w in r.elected_before}
+    kin: dict[str, set[str]] = {}
     for a, b in r.relatives:
-        if a not in where or b not in where:
-            continue
-        (ia, oa), (ib, ob) = where[a], where[b]
-        if ia != ib:
-            loser, lpost = (b, ob) if ia < ib else (a, oa)
-        else:
-            va, vb = dict(oa.votes)[a], dict(ob.votes)[b]
-            if va == vb:
-                reasons.append(
-                    Reason(
-                        "relatives_tie",
-                        article,
-                        f"{a}、{b} 系近亲属且同一职务得票相等，应重新投票决定",
-                        "warning",
-                    )
-                )
+        kin.setdefault(a, set()).add(b)
+        kin.setdefault(b, set()).add(a)
+    refill = p.value("relatives_avoidance") == "keep_higher_next_on_list"
+
+    def seated() -> dict[str, PostOutcome | None]:
+        where: dict[str, PostOutcome | None] = dict.fromkeys(earlier)
+        for out in posts_out:
+            where.update(dict.fromkeys(out.elected, out))
+        return where
+
+    changed = True
+    while changed:
+        changed = False
+        where = seated()
+        for a, b in r.relatives:
+            if a not in where or b not in where:
                 continue
-            loser, lpost = (b, ob) if va > vb else (a, oa)
-        lpost.elected.remove(loser)
-        del where[loser]
-        text = f"{a}、{b} 系近亲属，{loser} 的{lpost.name}职务按任职回避规定不当选"
-        if p.value("relatives_avoidance") == "keep_higher_next_on_list":
-            taken = set(where) | set(lpost.revote)
-            nxt = [
-                n for n, v in lpost.votes if n not in taken and n != loser and share.met(v, base)
-            ]
-            if nxt:
+            oa, ob = where[a], where[b]
+            if oa is None and ob is None:
+                continue  # both from earlier rounds: decided then
+            if oa is None or ob is None:
+                loser, lpost = (b, ob) if oa is None else (a, oa)
+            elif rank[oa.name] != rank[ob.name]:
+                loser, lpost = (b, ob) if rank[oa.name] < rank[ob.name] else (a, oa)
+            else:
+                va, vb = dict(oa.votes)[a], dict(ob.votes)[b]
+                if va == vb and oa is ob:
+                    oa.elected = [n for n in oa.elected if n not in (a, b)]
+                    oa.revote += [a, b]
+                    oa.revote_seats += 1
+                    oa.unfilled = oa.seats - len(oa.elected) - oa.revote_seats - oa.held
+                    reasons.append(Reason(
+                        "relatives_tie", article,
+                        f"{a}、{b} 系近亲属，职务相同、票数相同，应当继续组织投票决定留任一人",
+                        "warning", {"pair": [a, b]}))
+                    changed = True
+                    break
+                loser, lpost = (b, ob) if va >= vb else (a, oa)
+            assert lpost is not None
+            lpost.elected.remove(loser)
+            removed.add(loser)
+            text = f"{a}、{b} 系近亲属，{loser} 的{lpost.name}职务按任职回避规定不能留任"
+            now = seated()
+            blocked = set(now) | removed | {n for out in posts_out for n in out.revote}
+            blocked |= {k for n in now for k in kin.get(n, ())}
+            nxt = [n for n, v in lpost.votes if n not in blocked and share.met(v, base)]
+            if lpost.women_only:
+                nxt = [n for n in nxt if r.sex_of(n) == "F"]
+            if refill and nxt:
                 lpost.elected.append(nxt[0])
-                where[nxt[0]] = (posts_out.index(lpost), lpost)
                 text += f"，由得票次多且达到当选票数的 {nxt[0]} 依次递补"
             else:
                 lpost.unfilled += 1
-                text += "，无达到当选票数的递补人选，该名额另行选举"
-        else:
-            lpost.unfilled += 1
-            text += "，该名额另行选举"
-        reasons.append(
-            Reason(
-                "relatives_avoidance", article, text, "warning", {"pair": [a, b], "removed": loser}
-            )
-        )
+                text += "，该名额另行选举"
+            reasons.append(Reason("relatives_avoidance", article, text, "warning",
+                                  {"pair": [a, b], "removed": loser}))
+            changed = True
+            break
 
 
 def _next_candidates(
@@ -555,7 +629,10 @@ def _women(
     if _woman_elected(r, posts_out):
         return
     women_pending = any(r.sex_of(n) == "F" for out in posts_out for n in out.revote)
-    women_post_open = any(out.women_only and (out.unfilled or out.revote) for out in posts_out)
+    final = r.kind == "additional" and p.value("unfilled_after_additional") == "vacant"
+    women_post_open = not final and any(
+        out.women_only and (out.unfilled or out.revote) for out in posts_out
+    )
     if women_pending or women_post_open:
         return
     rule = p.value("women_rule")
@@ -607,8 +684,7 @@ def _vacancies(r: RoundInput, outcome: Outcome) -> None:
         return
     rule = p.value("vacancy")
     elected = len(r.elected_before) + sum(len(out.elected) for out in posts_out)
-    chair_post = r.posts[0].name
-    chair_filled = bool(posts_out[0].elected) or any(w.post == chair_post for w in r.elected_before)
+    chair_filled = _holders(r, outcome, CHAIR) != []
     allowed = elected >= rule["min_elected"] and (chair_filled or not rule["chair_required"])
     if r.kind != "additional":
         outcome.reasons.append(
@@ -649,7 +725,7 @@ def _vacancies(r: RoundInput, outcome: Outcome) -> None:
         outcome.next_round = "revote" if revote else "additional"
         if not any(out.next_candidates for out in posts_out):
             _next_candidates_forced(r, outcome)
-    if not chair_filled and p.value("chair_vacancy") != "none" and len(r.posts) > 1:
+    if not chair_filled and p.value("chair_vacancy") != "none":
         _presiding(r, outcome)
 
 
@@ -672,20 +748,50 @@ def _next_candidates_forced(r: RoundInput, outcome: Outcome) -> None:
             out.next_candidates = _cut_with_ties(ranking, rule.bounds(out.unfilled)[0])
 
 
+CHAIR, VICE_CHAIR, MEMBER = "主任", "副主任", "委员"
+
+
+def _holders(r: RoundInput, outcome: Outcome, post: str) -> list[tuple[str, int | None]]:
+    """Who holds ``post`` now (with this round's votes) or from an earlier round (votes unknown)."""
+    held: list[tuple[str, int | None]] = [(w.name, None) for w in r.elected_before if w.post == post]
+    for out in outcome.posts:
+        if out.name == post:
+            votes = dict(out.votes)
+            held += [(n, votes.get(n)) for n in out.elected]
+    return held
+
+
 def _presiding(r: RoundInput, outcome: Outcome) -> None:
+    """主任 vacant: who presides (浙江 第三十条; 上海 第二十一条第二款)."""
     p = r.profile
-    vice = outcome.posts[1]
-    chosen = vice.elected[0] if vice.elected else None
-    if p.value("chair_vacancy") == "vice_chair_most_votes" and vice.elected:
-        by_votes: Mapping[str, int] = dict(vice.votes)
-        chosen = max(vice.elected, key=lambda n: by_votes.get(n, 0))
-    if chosen:
+    article = _cite(p, "chair_vacancy")
+    rule = p.value("chair_vacancy")
+    for post in (VICE_CHAIR, MEMBER):
+        holders = _holders(r, outcome, post)
+        if not holders:
+            continue
+        if post == MEMBER and rule == "vice_chair_presides":
+            outcome.reasons.append(Reason(
+                "presiding_by_meeting", article,
+                "主任、副主任都未选出，由村民代表会议在当选的委员中推选一人主持工作", "info"))
+            return
+        if len(holders) == 1:
+            chosen = holders[0][0]
+        elif rule == "vice_chair_most_votes" and all(v is not None for _, v in holders):
+            ranked = sorted(holders, key=lambda h: -(h[1] or 0))
+            if ranked[0][1] == ranked[1][1]:
+                outcome.reasons.append(Reason(
+                    "presiding_by_meeting", article,
+                    f"主任暂缺，得票最多的{post}得票相等，由村民会议或者村民代表会议确定主持工作的人",
+                    "info"))
+                return
+            chosen = ranked[0][0]
+        else:
+            outcome.reasons.append(Reason(
+                "presiding_by_meeting", article,
+                f"主任暂缺，有 {len(holders)} 名{post}，须依本省办法确定主持工作的人", "info"))
+            return
         outcome.presiding = chosen
-        outcome.reasons.append(
-            Reason(
-                "presiding",
-                _cite(p, "chair_vacancy"),
-                f"主任暂缺，由{vice.name} {chosen} 主持工作",
-                "info",
-            )
-        )
+        outcome.reasons.append(Reason(
+            "presiding", article, f"主任暂缺，由{post} {chosen} 主持工作", "info"))
+        return

@@ -107,6 +107,7 @@ class PostOutcome:
     elected: list[str] = field(default_factory=list)
     revote: list[str] = field(default_factory=list)
     revote_seats: int = 0
+    held: int = 0  # seats waiting for a higher post's revote
     unfilled: int = 0
     next_candidates: list[str] = field(default_factory=list)
     women_only: bool = False

@@ -255,7 +255,10 @@ def parse_nomination(data: object, resolve: ProfileResolver) -> NominationOutcom
         posts.append(NominationPost(name, seats, None if wanted < 0 else wanted, women_only))
     names = {p.name for p in posts}
     sexes: dict[str, str] = {}
-    for i, item in enumerate(data.get("persons", [])):
+    persons = data.get("persons", [])
+    if not isinstance(persons, list):
+        raise InputError("persons", "应为 {\"name\", \"sex\"} 对象的列表")
+    for i, item in enumerate(persons):
         if not isinstance(item, dict):
             raise InputError(f"persons[{i}]", '应为 {"name", "sex"} 对象')
         sex = sex_field(item.get("sex"), f"persons[{i}].sex")

@@ -100,6 +100,8 @@ def parse_round(data: object, resolve: ProfileResolver) -> RoundInput:
     present = None if present_raw < 0 else present_raw
     if present is not None and present > electorate and profile.election_type == "party":
         raise InputError("present", f"实到会人数 {present} 多于应到会人数 {electorate}")
+    if profile.election_type == "party" and present is not None and issued > present:
+        raise InputError("issued", f"发出选票 {issued} 张多于实到会有选举权的人数 {present}")
     needs_present = (
         profile.value("quorum")["participants"] == "present"
         or profile.value("threshold")["base"] == "present"
@@ -144,11 +146,10 @@ def parse_round(data: object, resolve: ProfileResolver) -> RoundInput:
                 + ("（票箱合计）" if boxes else ""),
             )
     else:
-        totals = _totals(data, post_names, collected, candidates, profile)
-        invalid = count_field(data, "invalid", required=False)
-        invalid = max(invalid, 0)
+        invalid = max(count_field(data, "invalid", required=False), 0)
         if invalid > collected:
             raise InputError("invalid", f"无效票 {invalid} 多于收回选票 {collected}")
+        totals = _totals(data, posts, collected - invalid, candidates, profile)
 
     relatives = _relatives(data)
     elected_before = _elected_before(data, post_names)
@@ -383,33 +384,43 @@ def _section(
 
 def _totals(
     data: Mapping[str, Any],
-    post_names: set[str],
-    collected: int,
+    posts: tuple[Post, ...],
+    valid: int,
     candidates: tuple[Candidate, ...],
     profile: Profile,
 ) -> dict[str, dict[str, int]]:
     raw = data.get("totals")
     if not isinstance(raw, dict):
         raise InputError("totals", "应为 职务 → {姓名: 票数} 对象")
-    on_post = {p: {c.name for c in candidates if c.post == p} for p in post_names}
+    seats = {p.name: p.seats for p in posts}
+    on_post = {p: {c.name for c in candidates if c.post == p} for p in seats}
     out: dict[str, dict[str, int]] = {}
     for post, votes in raw.items():
-        if post not in post_names:
+        if post not in seats:
             raise InputError(f"totals.{post}", f"没有职务“{post}”")
         if not isinstance(votes, dict):
             raise InputError(f"totals.{post}", "应为 {姓名: 票数} 对象")
         out[post] = {}
-        for name, n in votes.items():
-            field = f"totals.{post}.{name}"
+        for raw_name, n in votes.items():
+            field = f"totals.{post}.{raw_name}"
+            name = name_field(raw_name, field)
             if isinstance(n, bool) or not isinstance(n, int):
                 raise InputError(field, f"票数应为整数，实为 {n!r}")
             if n < 0:
                 raise InputError(field, f"票数不能为负数（{n}）")
-            if n > collected:
-                raise InputError(field, f"得票 {n} 多于收回选票 {collected}")
+            if n > valid:
+                raise InputError(field, f"得票 {n} 多于有效选票 {valid}（收回选票减无效票）")
             if name not in on_post[post] and not profile.value("write_ins_allowed"):
                 raise InputError(field, f"“{name}”不是该职务的候选人，本规则不允许另选他人")
-            out[post][name_field(name, field)] = n
+            if name in out[post]:
+                raise InputError(field, f"“{name}”在“{post}”中出现两次（去掉首尾空格后相同）")
+            out[post][name] = n
+        total = sum(out[post].values())
+        if total > valid * seats[post]:
+            raise InputError(
+                f"totals.{post}",
+                f"各人得票之和 {total} 多于有效选票 {valid} × 应选名额 {seats[post]}，请核对",
+            )
     return out
 
 
@@ -482,6 +493,7 @@ def outcome_to_json(o: Outcome) -> dict[str, Any]:
                 "elected": p.elected,
                 "revote": p.revote,
                 "revote_seats": p.revote_seats,
+                "held": p.held,
                 "unfilled": p.unfilled,
                 "next_candidates": p.next_candidates,
                 "women_only": p.women_only,
