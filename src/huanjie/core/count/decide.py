@@ -8,7 +8,7 @@ article that made it. Integer arithmetic only.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 from huanjie.core.arith import Share
 from huanjie.core.citations import CIVIL_CODE_COUNTING_WORDS
