@@ -321,11 +321,16 @@ def _women_only(
     kept = [(n, v) for n, v in ranking if r.sex_of(n) == "F"]
     dropped = [n for n, _ in ranking if r.sex_of(n) != "F"]
     if dropped:
-        out.reasons.append(Reason(
-            "ineligible_for_women_post", _cite(r.profile, "women_rule"),
-            f"{out.name}为妇女专职职务，{'、'.join(dropped)} 非女性或未登记性别，所得票不能当选该职务；"
-            "如系女性另选人，请在 persons 中登记其性别后重新计算", "warning",
-            {"names": dropped}))
+        out.reasons.append(
+            Reason(
+                "ineligible_for_women_post",
+                _cite(r.profile, "women_rule"),
+                f"{out.name}为妇女专职职务，{'、'.join(dropped)} 非女性或未登记性别，所得票不能当选该职务；"
+                "如系女性另选人，请在 persons 中登记其性别后重新计算",
+                "warning",
+                {"names": dropped},
+            )
+        )
     return kept
 
 
@@ -337,10 +342,16 @@ def _hold_for_revote(r: RoundInput, out: PostOutcome, pending: set[str]) -> None
     out.elected = [n for n in out.elected if n not in pending]
     out.held = len(waiting)
     out.unfilled = out.seats - len(out.elected) - out.revote_seats - out.held
-    out.reasons.append(Reason(
-        "seat_held_pending_revote", _cite(r.profile, "threshold"),
-        f"{out.name}：{'、'.join(waiting)} 尚须参加较高职务的重新投票，本职务 {out.held} 个名额"
-        "暂不确定，待重新投票后按本轮得票重新计算", "warning", {"names": waiting}))
+    out.reasons.append(
+        Reason(
+            "seat_held_pending_revote",
+            _cite(r.profile, "threshold"),
+            f"{out.name}：{'、'.join(waiting)} 尚须参加较高职务的重新投票，本职务 {out.held} 个名额"
+            "暂不确定，待重新投票后按本轮得票重新计算",
+            "warning",
+            {"names": waiting},
+        )
+    )
 
 
 def _pick(ranking: Sequence[tuple[str, int]], seats: int) -> tuple[list[str], list[str]]:
@@ -452,8 +463,12 @@ def _post_rank(r: RoundInput) -> dict[str, int]:
 
 
 def _avoid_relatives(
-    r: RoundInput, posts_out: list[PostOutcome], base: int, share: Share,
-    reasons: list[Reason], removed: set[str],
+    r: RoundInput,
+    posts_out: list[PostOutcome],
+    base: int,
+    share: Share,
+    reasons: list[Reason],
+    removed: set[str],
 ) -> None:
     """任职回避: near relatives may not sit together. The higher post stays, then the higher
     vote; equal post and votes go to a revote. Members from earlier rounds keep their seats.
@@ -495,10 +510,15 @@ def _avoid_relatives(
                     oa.revote += [a, b]
                     oa.revote_seats += 1
                     oa.unfilled = oa.seats - len(oa.elected) - oa.revote_seats - oa.held
-                    reasons.append(Reason(
-                        "relatives_tie", article,
-                        f"{a}、{b} 系近亲属，职务相同、票数相同，应当继续组织投票决定留任一人",
-                        "warning", {"pair": [a, b]}))
+                    reasons.append(
+                        Reason(
+                            "relatives_tie",
+                            article,
+                            f"{a}、{b} 系近亲属，职务相同、票数相同，应当继续组织投票决定留任一人",
+                            "warning",
+                            {"pair": [a, b]},
+                        )
+                    )
                     changed = True
                     break
                 loser, lpost = (b, ob) if va >= vb else (a, oa)
@@ -518,8 +538,15 @@ def _avoid_relatives(
             else:
                 lpost.unfilled += 1
                 text += "，该名额另行选举"
-            reasons.append(Reason("relatives_avoidance", article, text, "warning",
-                                  {"pair": [a, b], "removed": loser}))
+            reasons.append(
+                Reason(
+                    "relatives_avoidance",
+                    article,
+                    text,
+                    "warning",
+                    {"pair": [a, b], "removed": loser},
+                )
+            )
             changed = True
             break
 
@@ -753,7 +780,9 @@ CHAIR, VICE_CHAIR, MEMBER = "主任", "副主任", "委员"
 
 def _holders(r: RoundInput, outcome: Outcome, post: str) -> list[tuple[str, int | None]]:
     """Who holds ``post`` now (with this round's votes) or from an earlier round (votes unknown)."""
-    held: list[tuple[str, int | None]] = [(w.name, None) for w in r.elected_before if w.post == post]
+    held: list[tuple[str, int | None]] = [
+        (w.name, None) for w in r.elected_before if w.post == post
+    ]
     for out in outcome.posts:
         if out.name == post:
             votes = dict(out.votes)
@@ -771,27 +800,42 @@ def _presiding(r: RoundInput, outcome: Outcome) -> None:
         if not holders:
             continue
         if post == MEMBER and rule == "vice_chair_presides":
-            outcome.reasons.append(Reason(
-                "presiding_by_meeting", article,
-                "主任、副主任都未选出，由村民代表会议在当选的委员中推选一人主持工作", "info"))
+            outcome.reasons.append(
+                Reason(
+                    "presiding_by_meeting",
+                    article,
+                    "主任、副主任都未选出，由村民代表会议在当选的委员中推选一人主持工作",
+                    "info",
+                )
+            )
             return
         if len(holders) == 1:
             chosen = holders[0][0]
         elif rule == "vice_chair_most_votes" and all(v is not None for _, v in holders):
             ranked = sorted(holders, key=lambda h: -(h[1] or 0))
             if ranked[0][1] == ranked[1][1]:
-                outcome.reasons.append(Reason(
-                    "presiding_by_meeting", article,
-                    f"主任暂缺，得票最多的{post}得票相等，由村民会议或者村民代表会议确定主持工作的人",
-                    "info"))
+                outcome.reasons.append(
+                    Reason(
+                        "presiding_by_meeting",
+                        article,
+                        f"主任暂缺，得票最多的{post}得票相等，由村民会议或者村民代表会议确定主持工作的人",
+                        "info",
+                    )
+                )
                 return
             chosen = ranked[0][0]
         else:
-            outcome.reasons.append(Reason(
-                "presiding_by_meeting", article,
-                f"主任暂缺，有 {len(holders)} 名{post}，须依本省办法确定主持工作的人", "info"))
+            outcome.reasons.append(
+                Reason(
+                    "presiding_by_meeting",
+                    article,
+                    f"主任暂缺，有 {len(holders)} 名{post}，须依本省办法确定主持工作的人",
+                    "info",
+                )
+            )
             return
         outcome.presiding = chosen
-        outcome.reasons.append(Reason(
-            "presiding", article, f"主任暂缺，由{post} {chosen} 主持工作", "info"))
+        outcome.reasons.append(
+            Reason("presiding", article, f"主任暂缺，由{post} {chosen} 主持工作", "info")
+        )
         return

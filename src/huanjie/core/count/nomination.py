@@ -257,7 +257,7 @@ def parse_nomination(data: object, resolve: ProfileResolver) -> NominationOutcom
     sexes: dict[str, str] = {}
     persons = data.get("persons", [])
     if not isinstance(persons, list):
-        raise InputError("persons", "应为 {\"name\", \"sex\"} 对象的列表")
+        raise InputError("persons", '应为 {"name", "sex"} 对象的列表')
     for i, item in enumerate(persons):
         if not isinstance(item, dict):
             raise InputError(f"persons[{i}]", '应为 {"name", "sex"} 对象')
