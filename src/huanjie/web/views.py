@@ -7,7 +7,7 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from huanjie.apps.accounts.selectors import _memberships, visible_areas
+from huanjie.apps.accounts.selectors import memberships, visible_areas
 from huanjie.apps.places.models import Area
 
 
@@ -16,7 +16,7 @@ def home(request: HttpRequest) -> HttpResponse:
     areas = visible_areas(request.user).filter(
         level__in=[Area.Level.COUNTY, Area.Level.TOWNSHIP, Area.Level.VILLAGE]
     )
-    return render(request, "home.html", {"areas": areas, "memberships": _memberships(request.user)})
+    return render(request, "home.html", {"areas": areas, "memberships": memberships(request.user)})
 
 
 def healthz(request: HttpRequest) -> JsonResponse:

@@ -12,7 +12,7 @@ from huanjie.apps.places.models import Area
 AnyUser = AbstractBaseUser | AnonymousUser
 
 
-def _memberships(user: AnyUser) -> list[Membership]:
+def memberships(user: AnyUser) -> list[Membership]:
     if not user.is_authenticated:
         return []
     cache: list[Membership] | None = getattr(user, "_huanjie_memberships", None)
@@ -25,7 +25,7 @@ def _memberships(user: AnyUser) -> list[Membership]:
 
 def visible_areas(user: AnyUser) -> QuerySet[Area]:
     """Every area in the subtree of any of the user's roles."""
-    roots = [m.area.path for m in _memberships(user)]
+    roots = [m.area.path for m in memberships(user)]
     if not roots:
         return Area.objects.none()
     query = Q()
@@ -35,12 +35,12 @@ def visible_areas(user: AnyUser) -> QuerySet[Area]:
 
 
 def can_see(user: AnyUser, area: Area) -> bool:
-    return any(area.path.startswith(m.area.path) for m in _memberships(user))
+    return any(area.path.startswith(m.area.path) for m in memberships(user))
 
 
 def can_change(user: AnyUser, area: Area) -> bool:
     return any(
-        area.path.startswith(m.area.path) and m.role in WRITE_ROLES for m in _memberships(user)
+        area.path.startswith(m.area.path) and m.role in WRITE_ROLES for m in memberships(user)
     )
 
 

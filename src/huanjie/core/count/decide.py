@@ -8,12 +8,12 @@ article that made it. Integer arithmetic only.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from huanjie.core.arith import Share
 from huanjie.core.citations import CIVIL_CODE_COUNTING_WORDS
 from huanjie.core.count.ballots import OVERMARK, TWO_POSTS, UNREADABLE, Policy, tally
-from huanjie.core.count.model import Outcome, PostOutcome, Reason, RoundInput
+from huanjie.core.count.model import Outcome, Post, PostOutcome, Reason, RoundInput
 from huanjie.core.rules import Profile
 
 _BASE_ZH = {"collected": "参加投票人数（收回选票数）", "valid": "有效票数", "present": "实到会人数"}
@@ -185,8 +185,9 @@ def decide_round(r: RoundInput) -> Outcome:
             pending.update(out.revote)
 
     # 5. What the next round is and who stands in it.
-    _next_candidates(r, posts_out, votes, elected_any | pending | removed)
-    _women(r, posts_out, votes, elected_any | pending | removed, reasons)
+    taken = elected_any | pending | removed
+    _next_candidates(r, posts_out, votes, taken)
+    _women(r, posts_out, votes, taken, reasons)
     outcome = Outcome(
         profile=p.id,
         kind=r.kind,
@@ -198,7 +199,7 @@ def decide_round(r: RoundInput) -> Outcome:
         blank_ballots=blank,
         posts=posts_out,
     )
-    _vacancies(r, outcome)
+    _vacancies(r, outcome, taken)
     return outcome
 
 
@@ -569,23 +570,10 @@ def _next_candidates(
                     )
                 )
         return
-    on_post: dict[str, list[str]] = {}
-    for c in r.candidates:
-        on_post.setdefault(c.post, []).append(c.name)
     for post, out, post_votes in zip(r.posts, posts_out, votes, strict=True):
         if not out.unfilled:
             continue
-        pool = dict(post_votes)
-        for name in on_post.get(post.name, []):
-            pool.setdefault(name, 0)
-        ranking = sorted(
-            (
-                (n, v)
-                for n, v in pool.items()
-                if n not in taken and not (post.women_only and r.sex_of(n) == "M")
-            ),
-            key=lambda kv: (-kv[1], kv[0]),
-        )
+        ranking = _next_ranking(r, post, post_votes, taken)
         least, _most = rule.bounds(out.unfilled)
         out.next_candidates = _cut_with_ties(ranking, least)
         if post.women_only and p.value("women_rule") == "separate_post":
@@ -626,6 +614,25 @@ def _next_candidates(
                 {"unfilled": out.unfilled, "least_candidates": least},
             )
         )
+
+
+def _next_ranking(
+    r: RoundInput, post: Post, post_votes: Mapping[str, int], taken: set[str]
+) -> list[tuple[str, int]]:
+    """Who may stand in the next round for ``post``, in order of this round's votes: everyone
+    voted for or on the ballot, less those elected, in a revote or removed by avoidance."""
+    pool = dict(post_votes)
+    for c in r.candidates:
+        if c.post == post.name:
+            pool.setdefault(c.name, 0)
+    return sorted(
+        (
+            (n, v)
+            for n, v in pool.items()
+            if n not in taken and not (post.women_only and r.sex_of(n) == "M")
+        ),
+        key=lambda kv: (-kv[1], kv[0]),
+    )
 
 
 def _woman_elected(r: RoundInput, posts_out: list[PostOutcome]) -> bool:
@@ -697,7 +704,7 @@ def _women(
     )
 
 
-def _vacancies(r: RoundInput, outcome: Outcome) -> None:
+def _vacancies(r: RoundInput, outcome: Outcome, taken: set[str]) -> None:
     """Whether unfilled seats may stay vacant, and who presides if the chair is vacant."""
     p = r.profile
     posts_out = outcome.posts
@@ -751,27 +758,17 @@ def _vacancies(r: RoundInput, outcome: Outcome) -> None:
         )
         outcome.next_round = "revote" if revote else "additional"
         if not any(out.next_candidates for out in posts_out):
-            _next_candidates_forced(r, outcome)
+            _next_candidates_forced(r, outcome, taken)
     if not chair_filled and p.value("chair_vacancy") != "none":
         _presiding(r, outcome)
 
 
-def _next_candidates_forced(r: RoundInput, outcome: Outcome) -> None:
+def _next_candidates_forced(r: RoundInput, outcome: Outcome, taken: set[str]) -> None:
     """Seats that may not stay vacant get candidates even where the profile would leave them."""
-    elected = {n for out in outcome.posts for n in out.elected} | {w.name for w in r.elected_before}
-    votes = [Counter(dict(out.votes)) for out in outcome.posts]
-    p = r.profile
-    rule = p.value("additional_candidates")
-    for post, out, post_votes in zip(r.posts, outcome.posts, votes, strict=True):
+    rule = r.profile.value("additional_candidates")
+    for post, out in zip(r.posts, outcome.posts, strict=True):
         if out.unfilled:
-            ranking = sorted(
-                (
-                    (n, v)
-                    for n, v in post_votes.items()
-                    if n not in elected and not (post.women_only and r.sex_of(n) == "M")
-                ),
-                key=lambda kv: (-kv[1], kv[0]),
-            )
+            ranking = _next_ranking(r, post, dict(out.votes), taken)
             out.next_candidates = _cut_with_ties(ranking, rule.bounds(out.unfilled)[0])
 
 
