@@ -42,7 +42,32 @@ INSTALLED_APPS = [
     "huanjie.apps.places",
     "huanjie.apps.accounts",
     "huanjie.apps.audit",
+    "huanjie.apps.campaigns",
+    "huanjie.apps.committee",
+    "huanjie.apps.preparation",
+    "huanjie.apps.roll",
+    "huanjie.apps.proxies",
+    "huanjie.apps.candidates",
+    "django_tasks",
+    "django_tasks_db",
 ]
+
+# Background jobs (imports, PDF batches) wait in the database; `huanjie manage db_worker`
+# runs them (the demo starts one beside the web server). No Redis is needed.
+# HUANJIE_TASKS=immediate runs each job inside the request instead (tests of the views).
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if os.environ.get("HUANJIE_TASKS") == "immediate"
+            else "django_tasks_db.DatabaseBackend"
+        )
+    }
+}
+# Uploaded registers and generated documents.
+MEDIA_ROOT = DATA_DIR / "files"
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

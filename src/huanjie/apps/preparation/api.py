@@ -1,0 +1,5 @@
+"""JSON API of this part (being written)."""
+
+from ninja import Router
+
+router = Router(tags=["preparation"])
