@@ -50,3 +50,27 @@ def users(tree: dict[str, Area]) -> dict[str, Any]:
         "qingshan": make("qingshan", Role.ELECTION_COMMITTEE, tree["qingshan"]),
         "observer": make("observer", Role.OBSERVER, tree["hongxing"]),
     }
+
+
+@pytest.fixture
+def election(tree: dict[str, Area], users: dict[str, Any]) -> Any:
+    """Qingshan village's election in the township's 12th campaign (Zhejiang rules)."""
+    import datetime
+
+    from huanjie.apps.campaigns.services import campaign_create, election_create
+
+    campaign = campaign_create(
+        acting_user=users["town"],
+        area=tree["town"],
+        term=12,
+        default_profile="village/zhejiang",
+        default_election_day=datetime.date(2026, 12, 20),
+    )
+    return election_create(
+        acting_user=users["town"],
+        campaign=campaign,
+        area=tree["qingshan"],
+        election_day=datetime.date(2026, 12, 20),
+        members=5,
+        place="青山村文化礼堂",
+    )
