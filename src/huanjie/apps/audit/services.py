@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -40,7 +40,7 @@ def _fields(e: AuditEntry) -> dict[str, Any]:
 
 def audit_record(
     *,
-    acting_user: AbstractBaseUser | None,
+    acting_user: AbstractBaseUser | AnonymousUser | None,
     action: str,
     obj: models.Model | None = None,
     object_type: str = "",
@@ -58,7 +58,7 @@ def audit_record(
         seq=head.last_seq + 1,
         at=timezone.now(),
         actor_id=getattr(acting_user, "pk", None),
-        actor_name=acting_user.get_username() if acting_user is not None else "系统",
+        actor_name=acting_user.get_username() or "匿名" if acting_user is not None else "系统",
         action=action,
         object_type=object_type or (obj._meta.label_lower if obj is not None else ""),
         object_id=object_id or (str(obj.pk) if obj is not None else ""),

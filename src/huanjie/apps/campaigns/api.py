@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Router, Schema
+from ninja.responses import Status
 
 from huanjie.apps.accounts.selectors import require_change
 from huanjie.apps.campaigns import selectors, services
@@ -101,7 +102,7 @@ def list_campaigns(request: HttpRequest) -> list[services.Campaign]:
 
 
 @router.post("/campaigns", response={201: CampaignOut})
-def create_campaign(request: HttpRequest, data: CampaignIn) -> tuple[int, services.Campaign]:
+def create_campaign(request: HttpRequest, data: CampaignIn) -> Status[services.Campaign]:
     area = get_object_or_404(Area, pk=data.area_id)
     require_change(request.user, area)
     campaign = services.campaign_create(
@@ -111,7 +112,7 @@ def create_campaign(request: HttpRequest, data: CampaignIn) -> tuple[int, servic
         default_profile=data.default_profile,
         default_election_day=data.default_election_day,
     )
-    return 201, campaign
+    return Status(201, campaign)
 
 
 @router.get("/campaigns/{campaign_id}/elections", response=list[ElectionOut])
@@ -123,7 +124,7 @@ def list_elections(request: HttpRequest, campaign_id: int) -> list[ElectionOut]:
 @router.post("/campaigns/{campaign_id}/elections", response={201: ElectionOut})
 def create_election(
     request: HttpRequest, campaign_id: int, data: ElectionIn
-) -> tuple[int, ElectionOut]:
+) -> Status[ElectionOut]:
     campaign = selectors.campaign_for(request.user, campaign_id)
     area = get_object_or_404(Area, pk=data.area_id)
     require_change(request.user, area)
@@ -138,7 +139,7 @@ def create_election(
         minority_required=data.minority_required,
         place=data.place,
     )
-    return 201, _election_out(election)
+    return Status(201, _election_out(election))
 
 
 @router.get("/elections/{election_id}", response=ElectionOut)

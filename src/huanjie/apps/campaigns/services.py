@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
 from django.utils import timezone
 
@@ -18,7 +18,8 @@ from huanjie.apps.places.models import Area
 from huanjie.core import stages
 from huanjie.core.rules import ProfileError, bundled_ids, load_profile
 
-User = AbstractBaseUser | None
+#: Who acts: the request's user (views and the API), or None for the system (seeding).
+User = AbstractBaseUser | AnonymousUser | None
 
 
 class PlanError(ServiceError):
@@ -72,7 +73,7 @@ def campaign_create(
             name=f"第{term}届换届选举",
             default_profile=default_profile,
             default_election_day=default_election_day,
-            created_by=acting_user,
+            created_by_id=getattr(acting_user, "pk", None),
         )
         audit_record(
             acting_user=acting_user,

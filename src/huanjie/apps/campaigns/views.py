@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -17,7 +18,7 @@ from huanjie.core import stages
 from huanjie.core.rules import load_profile
 
 
-def _form_error(form: forms.forms.Form, err: ServiceError) -> None:
+def _form_error(form: django_forms.Form, err: ServiceError) -> None:
     form.add_error(err.field if err.field in form.fields else None, err.message)
 
 
