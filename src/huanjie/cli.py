@@ -323,6 +323,13 @@ def cmd_manage(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Start the web application (and its background worker) on this machine."""
+    from huanjie.web.serve import serve
+
+    return serve(host=args.host, port=args.port, demo=args.demo, worker=not args.no_worker)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=PROG, description="换届选举：依法计票、排序、核验与日程")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -382,6 +389,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("demo", help="count a bundled example election and explain the decision")
     p.set_defaults(func=cmd_demo, name="demo")
+
+    p = sub.add_parser("serve", help="start the web application (database set up on first run)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--demo", action="store_true", help="load the demonstration township first")
+    p.add_argument("--no-worker", action="store_true", help="do not start the background worker")
+    p.set_defaults(func=cmd_serve, name="serve")
     return parser
 
 
