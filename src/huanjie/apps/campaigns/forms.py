@@ -16,7 +16,12 @@ def profile_choices(prefix: str = "") -> list[tuple[str, str]]:
 
 
 class DateInput(forms.DateInput):
+    """The browser's date picker; it needs ISO dates whatever the interface language."""
+
     input_type = "date"
+
+    def __init__(self, attrs: dict[str, str] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class CampaignForm(forms.Form):

@@ -103,3 +103,17 @@ def campaign_for(user: AnyUser, campaign_id: int) -> Campaign:
     if not campaigns_for(user).filter(pk=campaign.pk).exists():
         raise PermissionDenied("无权查看该换届")
     return campaign
+
+
+@dataclass(frozen=True)
+class ElectionDayMark:
+    """Election day itself, placed among the deadlines for display."""
+
+    date: date
+    id: str = "election_day"
+
+
+def schedule_with_election_day(election: Election) -> list[ScheduledDeadline | ElectionDayMark]:
+    items: list[ScheduledDeadline | ElectionDayMark] = list(election_schedule(election))
+    items.append(ElectionDayMark(election.election_day))
+    return sorted(items, key=lambda d: (d.date, d.id != "election_day"))

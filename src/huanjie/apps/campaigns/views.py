@@ -142,7 +142,7 @@ def election_detail(request: HttpRequest, election_id: int) -> HttpResponse:
             "election": election,
             "row": row,
             "stage_rows": stage_rows,
-            "schedule": selectors.election_schedule(election),
+            "schedule": selectors.schedule_with_election_day(election),
             "posts": election.posts.all(),
             "writable": writable,
             "day_form": forms.ElectionDayForm(initial={"election_day": election.election_day}),

@@ -6,12 +6,9 @@ from typing import Any
 
 from django.db import migrations
 
-SQLITE = [
-    """CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit_auditentry
-       BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END""",
-    """CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit_auditentry
-       BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END""",
-]
+from huanjie.apps.audit.migrations._triggers import SQLITE_NO_DELETE, SQLITE_NO_UPDATE
+
+SQLITE = [SQLITE_NO_UPDATE, SQLITE_NO_DELETE]
 POSTGRES = [
     """CREATE OR REPLACE FUNCTION audit_append_only() RETURNS trigger AS $$
        BEGIN RAISE EXCEPTION 'audit log is append-only'; END; $$ LANGUAGE plpgsql""",
