@@ -18,6 +18,12 @@ from huanjie.core.stages import Action, Stage
 DAY = datetime.date(2026, 12, 20)
 
 
+@pytest.fixture
+def no_blockers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stage machine on its own: the other parts' blockers are tested with those parts."""
+    monkeypatch.setattr(services, "_BLOCKERS", {})
+
+
 def test_election_gets_posts_stages_and_schedule(election: Election) -> None:
     kinds = [(p.kind, p.seats) for p in election.posts.all()]
     # Zhejiang lists a separate women-member post (浙江 第二十一条第三款).
@@ -75,6 +81,7 @@ def test_election_outside_the_campaign_area_is_refused(
         )
 
 
+@pytest.mark.usefixtures("no_blockers")
 def test_stages_follow_the_machine_and_are_audited(
     users: dict[str, Any], election: Election
 ) -> None:
@@ -123,6 +130,7 @@ def test_stages_follow_the_machine_and_are_audited(
     assert not row.overdue
 
 
+@pytest.mark.usefixtures("no_blockers")
 def test_election_day_fixed_once_registration_started(
     users: dict[str, Any], election: Election
 ) -> None:
@@ -211,3 +219,16 @@ def test_api_creates_and_reads(
     )
     assert response.status_code == 200
     assert response.json()["stages"][0]["state"] == "open"
+
+
+def test_english_is_available(client: Client, users: dict[str, Any], election: Election) -> None:
+    client.force_login(users["town"])
+    response = client.post(
+        "/i18n/setlang/", {"language": "en", "next": f"/elections/{election.pk}/"}
+    )
+    assert response.status_code == 302
+    text = client.get(f"/elections/{election.pk}/").content.decode()
+    assert "Re-election workspace" in text
+    assert "Voter registration" in text and "Not started" in text
+    client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
+    assert "换届选举工作平台" in client.get(f"/elections/{election.pk}/").content.decode()
