@@ -86,7 +86,7 @@ class StageMachine(RuleBasedStateMachine):
         if (self.model[stage], action) not in self.table:
             return False
         if action is Action.OPEN:
-            return all(self.model[r] is State.CLOSED for r in self.requires[stage])
+            return not blocked and all(self.model[r] is State.CLOSED for r in self.requires[stage])
         if action is Action.CLOSE:
             return not blocked
         later = {s for s in Stage if s in stages.dependents(stage)}

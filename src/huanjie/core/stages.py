@@ -114,7 +114,12 @@ def transition(
     blockers: Sequence[str] = (),
     reason: str = "",
 ) -> dict[Stage, State]:
-    """The states after ``action`` on ``stage``; raises :class:`StageError` if not allowed."""
+    """The states after ``action`` on ``stage``; raises :class:`StageError` if not allowed.
+
+    ``blockers`` are what the parts report as outstanding for this action: work to finish
+    before a stage closes, or something that must be settled before a stage opens (e.g.
+    voting cannot open while objections to the voter list are undecided).
+    """
     current = states[stage]
     target = TRANSITIONS.get((current, action))
     label = LABELS[stage]
@@ -127,6 +132,8 @@ def transition(
         waiting = [LABELS[s] for s in REQUIRES[stage] if states[s] is not State.CLOSED]
         if waiting:
             raise StageError("requires", f"须先完成“{'”“'.join(waiting)}”，才能开始“{label}”")
+        if blockers:
+            raise StageError("blocked", f"“{label}”尚不能开始：{'；'.join(blockers)}")
     elif action is Action.CLOSE:
         if blockers:
             raise StageError("blocked", f"“{label}”尚不能结束：{'；'.join(blockers)}")

@@ -112,7 +112,7 @@ def test_stages_follow_the_machine_and_are_audited(
                 action=Action.CLOSE,
             )
     finally:
-        services._BLOCKERS[Stage.PREPARATION].remove(blocker)
+        services._BLOCKERS[(Stage.PREPARATION, Action.CLOSE)].remove(blocker)
     services.stage_change(
         acting_user=users["qingshan"],
         election=election,

@@ -26,19 +26,23 @@ class PlanError(ServiceError):
     """Bad input for a campaign or election; the message (Chinese) names the field."""
 
 
-#: Other apps report what still keeps a stage from closing (e.g. undecided objections).
+#: Other apps report what still keeps a stage from closing (e.g. fewer than 3 committee
+#: members) or from opening (``on="open"``: voting waits for undecided objections).
 #: Each function takes the election and returns human-readable reasons (empty: none).
 BlockerFn = Callable[[Election], list[str]]
-_BLOCKERS: dict[stages.Stage, list[BlockerFn]] = {}
+_BLOCKERS: dict[tuple[stages.Stage, stages.Action], list[BlockerFn]] = {}
 
 
-def register_blocker(stage: stages.Stage, fn: BlockerFn) -> None:
-    if fn not in _BLOCKERS.setdefault(stage, []):
-        _BLOCKERS[stage].append(fn)
+def register_blocker(stage: stages.Stage, fn: BlockerFn, *, on: str = "close") -> None:
+    key = (stage, stages.Action(on))
+    if fn not in _BLOCKERS.setdefault(key, []):
+        _BLOCKERS[key].append(fn)
 
 
-def stage_blockers(election: Election, stage: stages.Stage) -> list[str]:
-    return [reason for fn in _BLOCKERS.get(stage, []) for reason in fn(election)]
+def stage_blockers(
+    election: Election, stage: stages.Stage, action: stages.Action = stages.Action.CLOSE
+) -> list[str]:
+    return [reason for fn in _BLOCKERS.get((stage, action), []) for reason in fn(election)]
 
 
 def _check_profile(profile_id: str, area: Area) -> None:
@@ -224,7 +228,7 @@ def stage_change(
             r.stage: r for r in StageRecord.objects.select_for_update().filter(election=election)
         }
         states = {s: stages.State(records[s.value].state) for s in stages.Stage}
-        blockers = stage_blockers(election, stage) if action is stages.Action.CLOSE else []
+        blockers = stage_blockers(election, stage, action)
         try:
             after = stages.transition(states, stage, action, blockers=blockers, reason=reason)
         except stages.StageError as err:

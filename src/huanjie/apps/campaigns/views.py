@@ -128,8 +128,10 @@ def election_detail(request: HttpRequest, election_id: int) -> HttpResponse:
             "label": stages.LABELS[st.stage],
             "state_label": stages.STATE_LABELS[st.state],
             "actions": stages.available(states, st.stage) if writable else (),
-            "blockers": services.stage_blockers(election, st.stage)
+            "blockers": services.stage_blockers(election, st.stage, stages.Action.CLOSE)
             if st.state is stages.State.OPEN
+            else services.stage_blockers(election, st.stage, stages.Action.OPEN)
+            if st.state is stages.State.PENDING
             else [],
             "record": selectors.stage_record(election, st.stage),
         }
