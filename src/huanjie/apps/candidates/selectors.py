@@ -110,8 +110,16 @@ def notice_order(profile: Profile) -> tuple[str, str]:
         label = str(d.get("label", ""))
         if d.get("id") == "candidates_published" and ("得票" in label or "票数" in label):
             return "votes", f"按提名得票多少为序（{Article.parse(d['citation'])}）"
+    return "strokes", stroke_note(profile)
+
+
+def stroke_note(profile: Profile) -> str:
     how = "姓名" if name_convention(profile) == "fullname" else "姓氏"
-    return "strokes", f"按{how}笔画排序（{profile.article('name_order')}）"
+    return f"按{how}笔画排序（{profile.article('name_order')}）"
+
+
+def notice_order_for(election: Election) -> tuple[str, str]:
+    return notice_order(load_profile(election.profile_id))
 
 
 def _age(birth: date, on: date) -> int:
