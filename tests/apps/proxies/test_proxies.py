@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from pypdf import PdfReader
 
 from huanjie.apps.audit.models import AuditEntry
@@ -33,7 +34,8 @@ def register(
     received: datetime.date | None = None,
     user: Any = None,
 ) -> ProxyAuthorisation:
-    received = received or election.election_day - datetime.timedelta(days=10)
+    # Filed today unless a test says otherwise (then "today" is the day it was filed).
+    today = received or timezone.localdate()
     return services.proxy_register(
         acting_user=user,
         election=election,
@@ -41,8 +43,8 @@ def register(
         proxy_id_number=proxy.id_number,
         relation=relation,
         reason="在外务工",
-        received_on=received,
-        today=received,
+        received_on=today,
+        today=today,
     )
 
 
@@ -303,6 +305,8 @@ def test_page_registers_by_name_and_by_id_number(
     page = committee_client.get(url)
     assert page.status_code == 200
     assert "登记书面委托" in page.content.decode()
+    today = timezone.localdate().isoformat()
+    assert f'value="{today}"' in page.content.decode()  # the date picker needs ISO dates
     response = committee_client.post(
         url,
         {
@@ -310,7 +314,7 @@ def test_page_registers_by_name_and_by_id_number(
             "proxy": voters["李四"].id_number,
             "relation": "配偶",
             "reason": "在宁波务工",
-            "received_on": datetime.date.today().isoformat(),
+            "received_on": today,
         },
     )
     assert response.status_code == 302
@@ -328,7 +332,7 @@ def test_page_shows_refusals_beside_the_field(
     committee_client: Client,
 ) -> None:
     url = f"/elections/{proxies_open.pk}/proxies/"
-    today = datetime.date.today().isoformat()
+    today = timezone.localdate().isoformat()
     base = {"principal": "张三", "reason": "外出", "received_on": today}
     page = committee_client.post(
         url, {**base, "proxy": hongxing_voter.id_number, "relation": "配偶"}
@@ -346,7 +350,7 @@ def test_page_shows_refusals_beside_the_field(
 def test_late_filing_refused_on_the_page(
     proxies_open: Any, voters: dict[str, Voter], committee_client: Client
 ) -> None:
-    today = datetime.date.today()
+    today = timezone.localdate()
     proxies_open.election_day = today + datetime.timedelta(days=2)  # closed yesterday
     proxies_open.save(update_fields=["election_day"])
     page = committee_client.post(
@@ -405,7 +409,7 @@ def test_api_register_list_revoke_publish(
     proxies_open: Any, voters: dict[str, Voter], committee_client: Client
 ) -> None:
     base = f"/api/elections/{proxies_open.pk}/proxies"
-    today = datetime.date.today().isoformat()
+    today = timezone.localdate().isoformat()
     body = {
         "principal": voters["张三"].id_number,
         "proxy": "李四",
@@ -459,7 +463,7 @@ def test_api_refuses_late_filing_and_other_village(
     proxies_open: Any, voters: dict[str, Voter], hongxing_voter: Voter, committee_client: Client
 ) -> None:
     base = f"/api/elections/{proxies_open.pk}/proxies/"
-    today = datetime.date.today()
+    today = timezone.localdate()
     body = {"principal": "张三", "proxy": "李四", "relation": "配偶", "reason": "外出"}
     other = committee_client.post(
         base,
@@ -531,3 +535,22 @@ def test_readers_see_but_cannot_change(
 def test_stage_states_checked_by_fixture(election: Any) -> None:
     set_stages(election, proxies=State.OPEN)
     assert selectors.blockers(election) == []
+
+
+def test_with_the_candidates_part(proxies_open: Any, voters: dict[str, Voter]) -> None:
+    """The real ``candidates.selectors.is_candidate``: an active candidate cannot hold proxies
+    under Zhejiang rules, and the candidates part sees the proxies a candidate holds."""
+    from huanjie.apps.candidates.models import Candidate, Nominee
+    from huanjie.apps.candidates.selectors import candidate_warnings
+
+    auth = register(proxies_open, voters["张三"], voters["李四"])
+    post = proxies_open.posts.get(kind="member")
+    nominee = Nominee.objects.create(election=proxies_open, voter=voters["李四"], label="李四")
+    candidate = Candidate.objects.create(
+        election=proxies_open, post=post, voter=voters["李四"], nominee=nominee, source="tally"
+    )
+    assert selectors.candidate_check_available()
+    err = refusal(lambda: register(proxies_open, voters["王五"], voters["李四"]))
+    assert err.code == "holder_is_candidate"
+    assert "holder_is_candidate" in {p.code for p in selectors.standing(proxies_open, auth)}
+    assert any("持有 1 份委托投票" in w for w in candidate_warnings(proxies_open, candidate))

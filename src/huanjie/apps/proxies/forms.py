@@ -10,7 +10,12 @@ OTHER = "其他"
 
 
 class DateInput(forms.DateInput):
+    """An HTML date picker: its value must be ISO (zh-hans would render 2026/11/21)."""
+
     input_type = "date"
+
+    def __init__(self, attrs: dict[str, str] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
 
 
 def relation_choices(profile: Profile) -> list[tuple[str, str]]:
