@@ -23,6 +23,20 @@ BENCHES = [
     ),
     ("names: stroke-order 100,000 names", "bench_names.py", [], "sort_seconds_best", 1.0),
     ("idcard: check 1,000,000 ID numbers", "bench_idcard.py", [], "elapsed_s", 3.0),
+    (
+        "printing: public voter list of a 5,000-voter village (选民名单公告)",
+        "bench_printing.py",
+        ["--only", "list"],
+        "voter_list_s",
+        10.0,
+    ),
+    (
+        "printing: 5,000 voter cards with QR codes (选民证)",
+        "bench_printing.py",
+        ["--only", "cards", "--repeat", "1"],
+        "cards_s",
+        60.0,
+    ),
 ]
 
 
