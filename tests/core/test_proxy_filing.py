@@ -9,7 +9,13 @@ from datetime import date, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from huanjie.core.proxy import ProxyFiling, ProxyStanding, check_filing, check_standing
+from huanjie.core.proxy import (
+    ProxyFiling,
+    ProxyStanding,
+    check_filing,
+    check_publication,
+    check_standing,
+)
 from huanjie.core.rules import load_profile
 
 DAY = date(2026, 12, 20)
@@ -117,3 +123,18 @@ def test_every_refusal_has_an_article_and_late_is_reported_once(received: date, 
     assert all(r.article and r.level == "error" for r in reasons)
     assert [r.code for r in reasons].count("filed_late") == (1 if received > ZJ_CLOSES else 0)
     assert ("proxy_limit" in [r.code for r in reasons]) == (held >= 3)
+
+
+def test_publication_before_election_day_in_zhejiang() -> None:
+    zj, sh = load_profile("village/zhejiang"), load_profile("village/shanghai")
+    before = DAY - timedelta(days=1)
+    assert check_publication(zj, today=before, election_day=DAY) == []
+    late = check_publication(zj, today=DAY, election_day=DAY)
+    assert [(r.code, r.level) for r in late] == [("publication_too_late", "error")]
+    due = DAY - timedelta(days=2)
+    assert check_publication(sh, today=due, election_day=DAY, due=due) == []
+    warned = check_publication(sh, today=before, election_day=DAY, due=due, due_article="上海")
+    assert [(r.code, r.level, r.article) for r in warned] == [
+        ("publication_late", "warning", "上海")
+    ]
+    assert check_publication(load_profile("village/national"), today=DAY, election_day=DAY) == []

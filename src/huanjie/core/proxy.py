@@ -204,3 +204,40 @@ def check_standing(profile: Profile, standing: ProxyStanding) -> list[Reason]:
                 )
             )
     return found
+
+
+def check_publication(
+    profile: Profile,
+    *,
+    today: date,
+    election_day: date,
+    due: date | None = None,
+    due_article: str = "",
+) -> list[Reason]:
+    """Whether the list of principals and proxies may still be published today.
+
+    Zhejiang requires review and publication before election day, and an unpublished proxy is
+    void (浙江 第二十五条第二款): publishing on or after election day is refused. A profile's
+    ``proxy_list_published`` deadline (``due``, e.g. 上海 第十六条第二款: two days before) that
+    has passed is a warning: the list must still be published."""
+    article = profile.article("proxy")
+    found: list[Reason] = []
+    if profile.id.startswith("village/zhejiang") and today >= election_day:
+        found.append(
+            Reason(
+                "publication_too_late",
+                article,
+                f"委托投票情况应当在选举日（{election_day.isoformat()}）前审核公告，今天已不能公告",
+                "error",
+            )
+        )
+    elif due is not None and today > due:
+        found.append(
+            Reason(
+                "publication_late",
+                due_article or article,
+                f"委托人和受委托人名单应于 {due.isoformat()} 前公布，已逾期",
+                "warning",
+            )
+        )
+    return found

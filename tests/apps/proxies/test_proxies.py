@@ -554,3 +554,22 @@ def test_with_the_candidates_part(proxies_open: Any, voters: dict[str, Voter]) -
     assert err.code == "holder_is_candidate"
     assert "holder_is_candidate" in {p.code for p in selectors.standing(proxies_open, auth)}
     assert any("持有 1 份委托投票" in w for w in candidate_warnings(proxies_open, candidate))
+
+
+def test_publication_timing(proxies_open: Any, voters: dict[str, Voter]) -> None:
+    register(proxies_open, voters["张三"], voters["李四"])
+    day = proxies_open.election_day
+    err = refusal(
+        lambda: services.proxy_list_publish(acting_user=None, election=proxies_open, today=day)
+    )
+    assert err.code == "publication_too_late"
+    assert "浙江省村民委员会选举办法 第二十五条" in err.message
+    assert ProxyNotice.objects.count() == 0
+    # Shanghai: the list is due two days before election day; later it is kept as a warning.
+    proxies_open.profile_id = "village/shanghai"
+    proxies_open.save(update_fields=["profile_id"])
+    notice = services.proxy_list_publish(
+        acting_user=None, election=proxies_open, today=day - datetime.timedelta(days=1)
+    )
+    assert notice.warnings
+    assert "上海市村民委员会选举办法 第十六条第二款" in notice.warnings[0]

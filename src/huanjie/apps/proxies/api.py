@@ -66,6 +66,7 @@ class NoticeOut(Schema):
     number: int
     published_at: datetime
     entries: list[dict[str, str]]
+    warnings: list[str]
     current: bool
 
 
@@ -185,6 +186,7 @@ def latest_notice(request: HttpRequest, election_id: Path[int]) -> NoticeOut:
         number=notice.number,
         published_at=notice.published_at,
         entries=notice.entries,
+        warnings=notice.warnings,
         current=selectors.notice_is_current(election),
     )
 
@@ -199,6 +201,7 @@ def publish_notice(request: HttpRequest, election_id: Path[int]) -> Status[Notic
             number=notice.number,
             published_at=notice.published_at,
             entries=notice.entries,
+            warnings=notice.warnings,
             current=True,
         ),
     )

@@ -77,6 +77,8 @@ class ProxyNotice(models.Model):
     )
     # [{"serial", "principal", "proxy", "relation"}] in the order printed.
     entries = models.JSONField(default=list)
+    # Published after the profile's deadline for the list (e.g. 上海 第十六条第二款).
+    warnings = models.JSONField(default=list)
 
     class Meta:
         verbose_name = "委托投票公告"

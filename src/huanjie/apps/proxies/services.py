@@ -20,7 +20,7 @@ from huanjie.apps.proxies.models import ProxyAuthorisation, ProxyNotice
 from huanjie.apps.roll.selectors import find_voter
 from huanjie.core.count.model import Reason
 from huanjie.core.names import stroke_sort
-from huanjie.core.proxy import ProxyFiling, check_filing
+from huanjie.core.proxy import ProxyFiling, check_filing, check_publication
 from huanjie.core.rules import load_profile
 from huanjie.core.stages import LABELS, Stage
 
@@ -216,14 +216,29 @@ def proxy_revoke(
     return auth
 
 
-def proxy_list_publish(*, acting_user: User, election: Election) -> ProxyNotice:
+def proxy_list_publish(
+    *, acting_user: User, election: Election, today: date | None = None
+) -> ProxyNotice:
     """Publish (公告) the list of principals and proxies now in force, in stroke order of the
     principals' names; the list is kept as published. After revocations a new list replaces
-    the old one, even an empty one when every authorisation was withdrawn."""
+    the old one, even an empty one when every authorisation was withdrawn. Too late to
+    publish (core ``check_publication``) is refused; a passed deadline is kept as a warning."""
     profile = load_profile(election.profile_id)
+    today = today or timezone.localdate()
     with transaction.atomic():
         election = _lock(election)
         _require_open(election)
+        due, due_article = selectors.list_deadline(election)
+        timing = check_publication(
+            profile,
+            today=today,
+            election_day=election.election_day,
+            due=due,
+            due_article=due_article,
+        )
+        for problem in timing:
+            if problem.level == "error":
+                raise ProxyError(f"{problem.text}（{problem.article}）", "", problem.code)
         current = list(selectors.in_force(election))
         if not current and selectors.latest_notice(election) is None:
             raise ProxyError("目前没有有效的委托投票，无需公告", "", "nothing_to_publish")
@@ -259,11 +274,13 @@ def proxy_list_publish(*, acting_user: User, election: Election) -> ProxyNotice:
             for a in current
         ]
         last = ProxyNotice.objects.filter(election=election).aggregate(m=Max("number"))["m"] or 0
+        warnings = [f"{p.text}（{p.article}）" for p in timing]
         notice = ProxyNotice.objects.create(
             election=election,
             number=last + 1,
             published_by_id=_user_id(acting_user),
             entries=entries,
+            warnings=warnings,
         )
         now = timezone.now()
         ProxyAuthorisation.objects.filter(
@@ -277,6 +294,7 @@ def proxy_list_publish(*, acting_user: User, election: Election) -> ProxyNotice:
             after={
                 "number": notice.number,
                 "entries": entries,
+                "warnings": warnings,
                 "article": profile.article("proxy"),
             },
         )
