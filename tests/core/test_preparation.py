@@ -3,6 +3,7 @@ near relatives, the evaluation bar (exact at the boundary) and the training pass
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
@@ -282,10 +283,20 @@ def test_preparation_blockers() -> None:
     empty = core.PreparationState(True, 0, 0, False, False, False)
     assert core.preparation_blockers(empty) == [
         "尚未录入民主测评结果",
-        "尚未录入村民委员会离任（任期）经济责任审计结果",
+        "尚未录入村民委员会离任经济责任审计结果（村民委员会组织法 第三十五条第二款：应在选举前公布）",
         "尚未进行风险研判（评定风险等级）",
     ]
     waived = core.PreparationState(False, 0, 0, True, False, True)
-    assert core.preparation_blockers(waived) == ["离任（任期）经济责任审计结果尚未公布"]
+    assert core.preparation_blockers(waived) == [
+        "离任经济责任审计结果尚未公布（村民委员会组织法 第三十五条第二款：应在选举前公布）"
+    ]
     unpublished = core.PreparationState(True, 3, 1, True, True, True)
     assert core.preparation_blockers(unpublished) == ["有1项民主测评结果尚未公布"]
+
+
+def test_the_audit_is_published_before_election_day() -> None:
+    day = date(2026, 12, 20)
+    assert core.audit_publication_error(date(2026, 12, 19), day) is None
+    error = core.audit_publication_error(day, day)
+    assert error is not None
+    assert "第三十五条第二款" in error

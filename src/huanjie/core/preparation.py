@@ -11,6 +11,8 @@ Law:
 * 民政部《村民委员会选举规程》 (民发〔2013〕76号) chapter 1 [S]: at least 3 members, preferably
   an odd number; near relatives should not sit on it together. Its staff chapter [S]:
   candidates and their near relatives may not serve as election staff.
+* 村民委员会组织法 第三十五条第二款 [V]: the result of the outgoing committee's 离任经济责任审计
+  shall be published before the next committee election.
 * 民法典 第一千零四十五条第二款 [V]: near relatives are the spouse, parents, children,
   siblings, paternal and maternal grandparents and grandchildren.
 
@@ -26,6 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
 from typing import Final, Literal
 
@@ -38,6 +41,7 @@ __all__ = [
     "DEFAULT_EVALUATION_POLICY",
     "DEFAULT_TRAINING_POLICY",
     "MIN_COMMITTEE",
+    "ORGANIC_LAW_AUDIT",
     "ORGANIC_LAW_COMMITTEE",
     "REGULATION_COMMITTEE",
     "REGULATION_STAFF",
@@ -55,6 +59,7 @@ __all__ = [
     "Tally",
     "TrainingDecision",
     "TrainingPolicy",
+    "audit_publication_error",
     "backfill",
     "committee_findings",
     "evaluate",
@@ -74,6 +79,7 @@ ORGANIC_LAW_COMMITTEE: Final = Article("村民委员会组织法", "第十二条
 REGULATION_COMMITTEE: Final = Article("民政部《村民委员会选举规程》", "第一章 村民选举委员会", "S")
 REGULATION_STAFF: Final = Article("民政部《村民委员会选举规程》", "选举工作人员", "S")
 CIVIL_CODE_NEAR_RELATIVES: Final = Article("民法典", "第一千零四十五条第二款")
+ORGANIC_LAW_AUDIT: Final = Article("村民委员会组织法", "第三十五条第二款")
 
 #: 规程 chapter 1 [S]: the 村民选举委员会 has at least three members.
 MIN_COMMITTEE: Final = 3
@@ -561,6 +567,17 @@ def staff_decision(
 # What keeps the preparation stage from closing
 
 
+def audit_publication_error(published_on: date, election_day: date) -> str | None:
+    """组织法 第三十五条第二款: the 离任经济责任审计 result is published *before* the election
+    (选举之前: the day before election day at the latest)."""
+    if published_on >= election_day:
+        return (
+            f"离任经济责任审计结果应当在选举之前公布（{ORGANIC_LAW_AUDIT}），"
+            f"公布日期{published_on:%Y-%m-%d}不早于选举日{election_day:%Y-%m-%d}"
+        )
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class PreparationState:
     """What the records of one election show (counted by the caller)."""
@@ -576,10 +593,10 @@ class PreparationState:
 def preparation_blockers(s: PreparationState) -> list[str]:
     """Reasons, in Chinese, the preparation stage cannot close yet (empty: none).
 
-    Decided here (local practice, 规程 chapter 1 [S] lists these as preparation work): the
-    outgoing committee's financial audit is recorded and its result published; where the
-    campaign requires 民主测评, at least one incumbent is evaluated and every result is
-    published; the village's risk level is assessed.
+    The outgoing committee's audit result is recorded and published (组织法 第三十五条第二款:
+    before the next election). Local practice, decided here: where the campaign requires
+    民主测评, at least one incumbent is evaluated and every result is published; the
+    village's risk level is assessed.
     """
     reasons = []
     if s.evaluation_required:
@@ -588,9 +605,11 @@ def preparation_blockers(s: PreparationState) -> list[str]:
         elif s.evaluations_unpublished:
             reasons.append(f"有{s.evaluations_unpublished}项民主测评结果尚未公布")
     if not s.audit_recorded:
-        reasons.append("尚未录入村民委员会离任（任期）经济责任审计结果")
+        reasons.append(
+            f"尚未录入村民委员会离任经济责任审计结果（{ORGANIC_LAW_AUDIT}：应在选举前公布）"
+        )
     elif not s.audit_published:
-        reasons.append("离任（任期）经济责任审计结果尚未公布")
+        reasons.append(f"离任经济责任审计结果尚未公布（{ORGANIC_LAW_AUDIT}：应在选举前公布）")
     if not s.risk_assessed:
         reasons.append("尚未进行风险研判（评定风险等级）")
     return reasons
