@@ -73,8 +73,9 @@ def test_two_clerks_enter_the_grid_and_the_second_sees_an_empty_form(
     page = coordinator.get(tally_url).content.decode()
     assert "两次录入对照" in page
     assert re.search(
-        r'<tr style="background:#fde2e1"><td>chair</td><td>王强</td><td>30</td><td>3</td>', page
+        r'<tr style="background:#fde2e1"><td>主任</td><td>王强</td><td>30</td><td>3</td>', page
     )
+    assert "不一致 <strong>1</strong> 处" in page
     assert "采用第一次录入" in page
     assert "须由第三人核对处理" in two.get(tally_url).content.decode()
     response = coordinator.post(url("tally_resolve", nominated, 1), {"action": "keep_first"})

@@ -4,6 +4,7 @@ content of a published notice: 初步候选人名单公示 and 正式候选人�
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 from huanjie import printing
 from huanjie.apps.campaigns.models import Election
@@ -33,6 +34,10 @@ def basis(election: Election, kind: str) -> tuple[str, ...]:
         ]
     organic = "《村民委员会组织法》第十五条第一款"
     return (ORGANIC, *dict.fromkeys(c for c in cited if c != organic))
+
+
+def _d(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def _print(build: Callable[[], bytes]) -> bytes:
@@ -66,9 +71,9 @@ def notice_pdf(election: Election, notice: Notice) -> bytes:
     ]
     formal = notice.kind == Notice.Kind.FORMAL
     period = (
-        f"{notice.start:%Y年%m月%d日}起张榜公布至选举日（{election.election_day:%Y年%m月%d日}）。"
+        f"自{_d(notice.start)}起张榜公布至选举日（{_d(election.election_day)}）。"
         if formal
-        else f"公示期{notice.days}日，自{notice.start:%Y年%m月%d日}至{notice.end:%Y年%m月%d日}"
+        else f"公示期{notice.days}日，自{_d(notice.start)}至{_d(notice.end)}"
         "（自公布次日起算，民法典第二百零一条）。"
     )
     closing = [

@@ -240,13 +240,14 @@ def entries_compared(r: NominationRound) -> list[dict[str, Any]]:
     if not may_see_entries(r) or r.first_counts is None or r.second_counts is None:
         return []
     first, second = r.first_counts, r.second_counts
+    labels = {key: label for key, label, _ in layout(r).posts}
     rows = []
     for key in sorted(set(first) | set(second), key=_cell_order(r)):
         post, kind, name = entry.split_key(key)
         rows.append(
             {
                 "key": key,
-                "post": post,
+                "post": labels.get(post, post),
                 "what": {"issued": "发出票数", "returned": "收回票数"}.get(kind, name),
                 "first": first.get(key, 0),
                 "second": second.get(key, 0),

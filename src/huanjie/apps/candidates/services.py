@@ -946,8 +946,8 @@ def _check_formal(election: Election, active: Sequence[Candidate], start: date) 
     for d in election_schedule(election):
         if d.id == "candidates_published" and start > d.date:
             raise CandidateError(
-                f"公布日期：正式候选人名单最迟应于 {d.date:%Y年%m月%d日} 公布"
-                f"（{d.label}，{d.citation}），{start:%Y年%m月%d日} 已经超过",
+                f"公布日期：正式候选人名单最迟应于 {d.date.year}年{d.date.month}月{d.date.day}日 公布"
+                f"（{d.label}，{d.citation}），{start.year}年{start.month}月{start.day}日 已经超过",
                 "start",
                 "too_late",
             )

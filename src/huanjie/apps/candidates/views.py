@@ -351,6 +351,7 @@ def tally(request: HttpRequest, election_id: int, number: int) -> HttpResponse:
         else:
             sheet_errors.append("有格子填写有误，请按提示更正后再提交")
     user_id = request.user.pk
+    compared = selectors.entries_compared(r)
     clerks = {r.first_clerk_id, r.second_clerk_id} - {None}
     return render(
         request,
@@ -367,7 +368,8 @@ def tally(request: HttpRequest, election_id: int, number: int) -> HttpResponse:
             "grid": _grid(sheet, values, problems),
             "sheet_errors": sheet_errors,
             "ask_ack": ask_ack,
-            "compared": selectors.entries_compared(r),
+            "compared": compared,
+            "differing": [row for row in compared if row["differs"]],
             "result": _result_rows(r, sheet) if r.result is not None else None,
             "resolve_actions": [
                 (a.value, ACTION_LABELS[a])
