@@ -163,7 +163,12 @@ def notice_pdf(request: HttpRequest, election_id: int) -> HttpResponse:
     notice = selectors.latest_notice(election)
     if notice is None:
         raise Http404("尚未公告")
-    return _pdf(documents.notice_pdf(election, notice), f"proxy-notice-{notice.number}.pdf")
+    try:
+        data = documents.notice_pdf(election, notice)
+    except ServiceError as err:
+        messages.error(request, err.message)
+        return redirect("proxies:index", election.pk)
+    return _pdf(data, f"proxy-notice-{notice.number}.pdf")
 
 
 @login_required
