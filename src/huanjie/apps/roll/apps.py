@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class RollConfig(AppConfig):
     name = "huanjie.apps.roll"
     label = "roll"
+    verbose_name = "选民登记"
+
+    def ready(self) -> None:
+        from huanjie.apps.campaigns.services import register_blocker  # noqa: PLC0415
+        from huanjie.apps.roll.selectors import blockers  # noqa: PLC0415
+        from huanjie.core.stages import Stage  # noqa: PLC0415
+
+        register_blocker(Stage.REGISTRATION, blockers)
