@@ -51,7 +51,7 @@ def evaluation_notice_pdf(election: Election, on: date) -> bytes:
             name=e.incumbent_name,
             post=e.get_post_display(),
             counts=(e.satisfied, e.basically_satisfied, e.dissatisfied),
-            conclusion=f"不满意率{e.share}"
+            conclusion=f"发出{e.issued}张，收回{e.returned}张；不满意率{e.share}"
             + (
                 f"，{'达到' if e.bar_inclusive else '超过'}{e.bar_percent}%，不得再提名"
                 if e.flagged

@@ -10,7 +10,12 @@ from huanjie.core.preparation import BASE_LABELS
 
 
 class DateInput(forms.DateInput):
+    """A browser date picker; the value must be ISO (YYYY-MM-DD) for it to show."""
+
     input_type = "date"
+
+    def __init__(self, attrs: dict[str, str] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class SettingForm(forms.Form):
