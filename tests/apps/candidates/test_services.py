@@ -396,3 +396,74 @@ def test_reopen_a_definitive_tally(nominated: Any, clerks: dict[str, Any]) -> No
     assert r.state == EntryState.FIRST_ENTRY
     assert not Candidate.objects.filter(election=nominated).exists()
     assert NominationRound.objects.filter(election=nominated).count() == 1
+
+
+# --- The election committee (村民委员会组织法 第十二条) -----------------------------------------
+
+
+def test_a_committee_member_nominated_as_candidate_leaves_the_committee(
+    nominated: Any, voters: dict[str, Any], clerks: dict[str, Any]
+) -> None:
+    from huanjie.apps.committee.models import CommitteeMember
+    from huanjie.apps.committee.models import Status as MemberStatus
+    from huanjie.apps.committee.services import committee_member_add
+
+    def add(name: str, sex: str, rank: int, *, seated: bool, id_number: str = "") -> None:
+        committee_member_add(
+            acting_user=clerks["coordinator"],
+            election=nominated,
+            name=name,
+            sex=sex,
+            selected_by="representatives_meeting",
+            rank=rank,
+            id_number=id_number,
+            seated=seated,
+        )
+
+    add("李明", "M", 1, seated=True, id_number=voters["李明"].id_number)
+    add("孙立", "M", 2, seated=True)
+    add("钱多", "M", 3, seated=True)
+    add("吴候补", "F", 4, seated=False)
+    add("赵敏", "F", 5, seated=True)  # nominated, but not made a candidate: stays
+    enter_twice(nominated, clerks, sheet(**CLEAR))
+    li = CommitteeMember.objects.get(election=nominated, name="李明")
+    assert li.status == MemberStatus.LEFT
+    assert li.left_reason == "nominated"
+    assert CommitteeMember.objects.get(election=nominated, name="吴候补").status == (
+        MemberStatus.SERVING
+    )
+    assert CommitteeMember.objects.get(election=nominated, name="赵敏").status == (
+        MemberStatus.SERVING
+    )
+    assert "李明已退出村民选举委员会" in candidate(nominated, "李明").committee_note
+
+
+def test_notice_order_follows_the_profile() -> None:
+    from huanjie.core.rules import load_profile
+
+    assert selectors.notice_order(load_profile("village/zhejiang"))[0] == "votes"
+    assert selectors.notice_order(load_profile("village/beijing"))[0] == "votes"
+    order, note = selectors.notice_order(load_profile("village/national"))
+    assert order == "strokes"
+    assert note.startswith("按姓氏笔画排序")
+    assert selectors.notice_order(load_profile("village/henan"))[0] == "strokes"
+
+
+def test_stroke_order_follows_the_profile_convention() -> None:
+    """姓氏笔画 puts a blank after the surname of a two-character name (王强 before 王秀英);
+    姓名笔画 compares character by character (秀 7 strokes before 强 12)."""
+    from types import SimpleNamespace
+
+    from huanjie.core.rules import load_profile
+
+    people = [
+        SimpleNamespace(pk=i, voter=SimpleNamespace(name=n))
+        for i, n in enumerate(["王秀英", "王强", "李明"])
+    ]
+
+    def order(profile: str) -> list[str]:
+        convention = selectors.name_convention(load_profile(profile))
+        return [c.voter.name for c in selectors.stroke_ordered(people, convention)]  # type: ignore[arg-type]
+
+    assert order("village/national") == ["王强", "王秀英", "李明"]
+    assert order("village/zhejiang") == ["王秀英", "王强", "李明"]

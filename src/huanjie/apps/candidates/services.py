@@ -476,7 +476,7 @@ def _decide(election: Election, *, trigger: str, acting_user: User) -> Nominatio
     )
     _sync_revotes(election, pending, acting_user=acting_user)
     if changed:
-        _supersede_notices(election, f"候选人名单有变动（{'；'.join(changed)}）")
+        _supersede_notices(election, f"候选人名单有变动（{'；'.join(changed)}）", acting_user)
 
     decision = NominationDecision.objects.create(
         election=election,
@@ -665,15 +665,25 @@ def _committee_member_leaves(acting_user: User, election: Election, voter: Voter
     return left.text[:300] if left is not None else ""
 
 
-def _supersede_notices(election: Election, reason: str) -> None:
+def _supersede_notices(election: Election, reason: str, acting_user: User) -> None:
     """A change to the list makes the current notices out of date: they must be published
     again, and formal candidates go back to qualified until then."""
     now = timezone.now()
-    for n in Notice.objects.filter(election=election, superseded_at__isnull=True):
+    current = list(Notice.objects.filter(election=election, superseded_at__isnull=True))
+    formal = list(Candidate.objects.filter(election=election, status=Status.FORMAL))
+    if not current and not formal:
+        return
+    for n in current:
         n.superseded_at, n.superseded_reason = now, reason[:300]
         n.save(update_fields=["superseded_at", "superseded_reason"])
-    Candidate.objects.filter(election=election, status=Status.FORMAL).update(
-        status=Status.QUALIFIED
+    Candidate.objects.filter(pk__in=[c.pk for c in formal]).update(status=Status.QUALIFIED)
+    audit_record(
+        acting_user=acting_user,
+        action="candidates.notices_superseded",
+        object_type="candidates.notice",
+        object_id=",".join(str(n.pk) for n in current),
+        area=election.area,
+        after={"reason": reason, "formal_to_qualified": [c.pk for c in formal]},
     )
 
 
@@ -752,7 +762,7 @@ def review_record(
             },
         )
         if c.status == Status.DISQUALIFIED:
-            _supersede_notices(election, f"{c.voter.name}资格审查不合格")
+            _supersede_notices(election, f"{c.voter.name}资格审查不合格", acting_user)
             _decide(election, trigger="disqualification", acting_user=acting_user)
     return review
 
@@ -797,7 +807,7 @@ def candidate_withdraw(
             before=before,
             after={"status": c.status, "reason": reason, "withdrawn_on": withdrawn_on},
         )
-        _supersede_notices(election, f"{c.voter.name}退出")
+        _supersede_notices(election, f"{c.voter.name}退出", acting_user)
         _decide(election, trigger="withdrawal", acting_user=acting_user)
     c.refresh_from_db()
     return c
