@@ -250,3 +250,33 @@ def test_observer_of_the_village_and_the_township_may_see(
     page = county.get(url("index", decided)).content.decode()
     assert "开始录入" not in page
     assert county.post(url("round_start", decided)).status_code == 403
+
+
+def test_nominees_added_in_bulk_all_or_none(voters: dict[str, Any], clerks: dict[str, Any]) -> None:
+    election = voters["李明"].election
+    client = client_for(clerks["one"])
+    page = client.post(
+        url("nominees", election), {"lines": "李明\n王强\n无此人\n"}
+    ).content.decode()
+    assert "第3行“无此人”：没有找到登记选民" in page
+    assert not selectors.nominees(election).exists()
+    lines = f"李明\n{voters['王强'].id_number}\n\n田芳\n李明\n"
+    assert client.post(url("nominees", election), {"lines": lines}).status_code == 302
+    assert [n.label for n in selectors.nominees(election)] == ["李明", "王强", "田芳"]
+    page = client.post(url("nominees", election), {"lines": "李明"}).content.decode()
+    assert "李明已在被提名人名单中" in page
+
+
+def test_revote_sheet_has_only_the_tied(nominated: Any, clerks: dict[str, Any]) -> None:
+    from .conftest import enter_twice
+
+    tied = {**CLEAR, "member": {"徐亮": 60, "朱平": 50, "曹勇": 40, "王红": 40, "赵敏": 10}}
+    enter_twice(nominated, clerks, sheet(**tied))
+    page = client_for(clerks["one"]).get(url("tally", nominated, 2)).content.decode()
+    assert 'name="member:votes:曹勇"' in page
+    assert 'name="member:votes:王红"' in page
+    assert 'name="member:votes:徐亮"' not in page
+    assert 'name="chair:returned"' not in page
+    assert "待定 1 名" in page
+    overview = client_for(clerks["one"]).get(url("index", nominated)).content.decode()
+    assert "曹勇、王红 提名票数相等，须就其重新投票确定 1 名候选人" in overview

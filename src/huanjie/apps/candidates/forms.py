@@ -20,6 +20,14 @@ class NomineeForm(forms.Form):
     )
 
 
+class NomineeListForm(forms.Form):
+    lines = forms.CharField(
+        label="每行一人：姓名或公民身份号码",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 8, "cols": 30}),
+    )
+
+
 class ResolveForm(forms.Form):
     action = forms.ChoiceField(
         label="处理",

@@ -98,13 +98,25 @@ def _clean(text: str, field: str, label: str, *, required: bool, limit: int = 30
 
 def nominee_add(*, acting_user: User, election: Election, voter: Voter) -> Nominee:
     """Put a registered voter on the list of people named on nomination ballots."""
+    return nominees_add(acting_user=acting_user, election=election, voters=[voter])[0]
+
+
+def nominees_add(
+    *, acting_user: User, election: Election, voters: Sequence[Voter]
+) -> list[Nominee]:
+    """Put several registered voters on the list at once: all of them, or (on any refusal,
+    which names the person) none."""
     _require_open(election)
-    if voter.election_id != election.pk or voter.status != VoterStatus.REGISTERED:
-        raise CandidateError(
-            f"{voter.name}不是本次选举的登记选民，不能被提名（村民委员会组织法 第十三条、第十五条）",
-            "voter",
-            "not_a_voter",
-        )
+    if not voters:
+        raise CandidateError("请至少填写一人", "voter", "required")
+    for voter in voters:
+        if voter.election_id != election.pk or voter.status != VoterStatus.REGISTERED:
+            raise CandidateError(
+                f"{voter.name}不是本次选举的登记选民，不能被提名（村民委员会组织法 第十三条、第十五条）",
+                "voter",
+                "not_a_voter",
+            )
+    added = []
     with transaction.atomic():
         election = _lock(election)
         main = selectors.main_round(election)
@@ -114,24 +126,26 @@ def nominee_add(*, acting_user: User, election: Election, voter: Voter) -> Nomin
                 "voter",
                 "tally_started",
             )
-        if Nominee.objects.filter(election=election, voter=voter).exists():
-            raise CandidateError(f"{voter.name}已在被提名人名单中", "voter", "duplicate")
-        label = voter.name
-        if Nominee.objects.filter(election=election, label=label).exists():
-            label = f"{voter.name}（{voter.id_number[-4:]}）"
-        if ":" in label:
-            raise CandidateError("姓名中不能含有英文冒号", "voter", "bad_name")
-        nominee = Nominee.objects.create(
-            election=election, voter=voter, label=label, created_by_id=_uid(acting_user)
-        )
-        audit_record(
-            acting_user=acting_user,
-            action="candidates.nominee_add",
-            obj=nominee,
-            area=election.area,
-            after={"label": label, "voter": voter.pk},
-        )
-    return nominee
+        for voter in voters:
+            if Nominee.objects.filter(election=election, voter=voter).exists():
+                raise CandidateError(f"{voter.name}已在被提名人名单中", "voter", "duplicate")
+            label = voter.name
+            if Nominee.objects.filter(election=election, label=label).exists():
+                label = f"{voter.name}（{voter.id_number[-4:]}）"
+            if ":" in label:
+                raise CandidateError(f"{voter.name}：姓名中不能含有英文冒号", "voter", "bad_name")
+            nominee = Nominee.objects.create(
+                election=election, voter=voter, label=label, created_by_id=_uid(acting_user)
+            )
+            audit_record(
+                acting_user=acting_user,
+                action="candidates.nominee_add",
+                obj=nominee,
+                area=election.area,
+                after={"label": label, "voter": voter.pk},
+            )
+            added.append(nominee)
+    return added
 
 
 def nominee_remove(*, acting_user: User, nominee: Nominee) -> None:

@@ -155,13 +155,49 @@ def _voters_matching(election: Election, q: str) -> list[Voter]:
     )
 
 
+def _add_lines(request: HttpRequest, election: Election, form: forms.NomineeListForm) -> bool:
+    """Every line must name exactly one registered voter; otherwise nobody is added."""
+    found: list[Voter] = []
+    problems = []
+    for i, line in enumerate(form.cleaned_data["lines"].splitlines(), start=1):
+        q = line.strip()
+        if not q:
+            continue
+        matches = _voters_matching(election, q)
+        if not matches:
+            problems.append(f"第{i}行“{q}”：没有找到登记选民")
+        elif len(matches) > 1:
+            problems.append(f"第{i}行“{q}”：有 {len(matches)} 位同名选民，请改填公民身份号码")
+        elif matches[0] not in found:
+            found.append(matches[0])
+    for p in problems:
+        form.add_error("lines", p)
+    if problems:
+        return False
+    try:
+        added = services.nominees_add(
+            acting_user=request.user,  # type: ignore[arg-type]
+            election=election,
+            voters=found,
+        )
+    except ServiceError as err:
+        form.add_error("lines", err.message)
+        return False
+    messages.success(request, f"已将 {len(added)} 人列入被提名人名单")
+    return True
+
+
 @login_required
 def nominees(request: HttpRequest, election_id: int) -> HttpResponse:
     writing = request.method == "POST"
     election = election_for(request.user, election_id, change=writing)
-    form = forms.NomineeForm(request.POST or None)
+    bulk = writing and "lines" in request.POST
+    form = forms.NomineeForm(request.POST if writing and not bulk else None)
+    list_form = forms.NomineeListForm(request.POST if bulk else None)
     choices: list[dict[str, Any]] = []
-    if writing and form.is_valid():
+    if bulk and list_form.is_valid() and _add_lines(request, election, list_form):
+        return redirect("candidates:nominees", election.pk)
+    if writing and not bulk and form.is_valid():
         q = form.cleaned_data["q"]
         matches = _voters_matching(election, q)
         wanted = request.POST.get("voter", "")
@@ -195,6 +231,7 @@ def nominees(request: HttpRequest, election_id: int) -> HttpResponse:
             "writable": can_change(request.user, election.area),
             "locked": main is not None and main.state != EntryState.FIRST_ENTRY.value,
             "form": form,
+            "list_form": list_form,
             "choices": choices,
             "nominees": [
                 {"n": n, "id": mask_id(n.voter.id_number)} for n in selectors.nominees(election)
