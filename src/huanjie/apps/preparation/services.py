@@ -80,6 +80,13 @@ def _lock(election: Election) -> Election:
     return Election.objects.select_for_update().get(pk=election.pk)
 
 
+def _lock_with_policy(election: Election) -> Election:
+    """Lock the campaign (whose parameters the decision applies; the township may be changing
+    them) and then the election, always in that order."""
+    Campaign.objects.select_for_update().get(pk=election.campaign_id)
+    return _lock(election)
+
+
 def _require_open(election: Election, what: str) -> None:
     if selectors.preparation_closed(election):
         raise PreparationError(
@@ -258,13 +265,13 @@ def evaluation_enter(
         basically_satisfied=basically_satisfied,
         dissatisfied=dissatisfied,
     )
-    policy = selectors.evaluation_policy(election.campaign)
-    errors = core.tally_errors(tally, policy.base)
-    if errors:
-        field, message = errors[0]
-        raise PreparationError(message, field)
     with transaction.atomic():
-        election = _lock(election)
+        election = _lock_with_policy(election)
+        policy = selectors.evaluation_policy(election.campaign)
+        errors = core.tally_errors(tally, policy.base)
+        if errors:
+            field, message = errors[0]
+            raise PreparationError(message, field)
         _require_open(election, "民主测评结果")
         key = normalize(name)
         evaluation = Evaluation.objects.filter(election=election, name_key=key, post=post).first()
@@ -534,11 +541,10 @@ def trainee_score_enter(
     error = core.score_error(score)
     if error:
         raise PreparationError(f"成绩：{error}", "score")
-    election = session.election
-    policy = selectors.training_policy(election.campaign)
     person = PersonRef(name, raw_id)
     with transaction.atomic():
-        election = _lock(election)
+        election = _lock_with_policy(session.election)
+        policy = selectors.training_policy(election.campaign)
         found = next(
             (
                 s
