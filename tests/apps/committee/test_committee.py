@@ -538,3 +538,47 @@ def test_api_add_leave_seat_and_relations(
     response = post(f"/relations/{relations[0]['id']}/withdraw", {"reason": "误登"})
     assert response.status_code == 204
     assert NearRelation.objects.count() == 0
+
+
+def test_published_list_as_pdf(
+    election: Any,
+    users: dict[str, Any],
+    committee: dict[str, CommitteeMember],
+    login: Any,
+) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    def text(data: bytes) -> str:
+        return "".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
+
+    services.committee_member_leave(
+        acting_user=users["qingshan"], member=committee["李四"], reason=LeftReason.NOMINATED
+    )
+    add(election, users["qingshan"], "周九", 9, id_number=id_number(13), sex="M")
+    client = login("observer")
+    assert client.get(f"/elections/{election.pk}/committee/notice.pdf").status_code == 403
+    client = login("county")
+    response = client.get(f"/elections/{election.pk}/committee/notice.pdf")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    body = text(response.content)
+    assert "青山村村民选举委员会成员公告" in body
+    assert "由以下4名成员组成" in body
+    assert body.index("张三") < body.index("王五") < body.index("赵六") < body.index("周九")
+    assert "李四" not in body
+    assert "递补" in body
+    assert id_number(13)[6:14] not in body  # no birth date, no ID number
+    api = client.get(f"/api/elections/{election.pk}/committee/notice.pdf")
+    assert api.status_code == 200
+    assert "村民选举委员会成员公告" in text(api.content)
+
+
+def test_no_pdf_without_serving_members(election: Any, login: Any) -> None:
+    client = login("qingshan")
+    response = client.get(f"/elections/{election.pk}/committee/notice.pdf", follow=True)
+    assert "尚无在任的村民选举委员会成员" in response.content.decode()
+    api = client.get(f"/api/elections/{election.pk}/committee/notice.pdf")
+    assert api.status_code == 400
+    assert api.json()["code"] == "empty"
