@@ -14,6 +14,7 @@ from huanjie.apps.accounts.selectors import can_change, visible_areas
 from huanjie.apps.campaigns import forms, selectors, services
 from huanjie.apps.errors import ServiceError
 from huanjie.apps.places.models import Area
+from huanjie.apps.preparation.selectors import risk_levels
 from huanjie.core import stages
 from huanjie.core.rules import load_profile
 
@@ -96,8 +97,11 @@ def overview(request: HttpRequest, campaign_id: int) -> HttpResponse:
         else:
             messages.success(request, f"已建立{election.title}")
             return redirect("campaigns:election", election.pk)
+    risks = risk_levels([r.election for r in rows])
+    rows_with_risk = [(r, risks.get(r.election.pk)) for r in rows]
     counts = {
         "total": len(rows),
+        "high_risk": sum(1 for r in risks.values() if r.level == "high"),
         "overdue": sum(1 for r in rows if r.overdue),
         "done": sum(1 for r in rows if r.current is None),
     }
@@ -106,7 +110,7 @@ def overview(request: HttpRequest, campaign_id: int) -> HttpResponse:
         "campaigns/overview.html",
         {
             "campaign": campaign,
-            "rows": rows,
+            "rows": rows_with_risk,
             "today": today,
             "form": form if free else None,
             "counts": counts,
