@@ -317,9 +317,10 @@ def _grid(
     values: Mapping[str, Any],
     problems: Mapping[str, list[str]],
 ) -> dict[str, Any]:
-    def cell(field: str, *keys: str) -> dict[str, Any]:
+    def cell(field: str, label: str, *keys: str) -> dict[str, Any]:
         return {
             "field": field,
+            "label": label,
             "value": values.get(field, ""),
             "errors": [e for k in (field, *keys) for e in problems.get(k, [])],
         }
@@ -327,20 +328,30 @@ def _grid(
     def typed(j: int) -> str:
         return " ".join(str(values.get(f"extra_name_{j}", "")).split())
 
+    posts = sheet.posts
     return {
-        "posts": sheet.posts,
+        "posts": posts,
         "counts": [
-            ("发出提名票（张）", [cell(entry.issued_key(p)) for p, _, _ in sheet.posts]),
-            ("收回提名票（张）", [cell(entry.returned_key(p)) for p, _, _ in sheet.posts]),
+            (
+                "发出提名票（张）",
+                [cell(entry.issued_key(p), f"{label}发出票数") for p, label, _ in posts],
+            ),
+            (
+                "收回提名票（张）",
+                [cell(entry.returned_key(p), f"{label}收回票数") for p, label, _ in posts],
+            ),
         ],
         "rows": [
-            (name, [cell(entry.votes_key(p, name)) for p, _, _ in sheet.posts])
+            (name, [cell(entry.votes_key(p, name), f"{name}·{label}") for p, label, _ in posts])
             for name in sheet.names
         ],
         "extra": [
             (
-                cell(f"extra_name_{j}", typed(j)),
-                [cell(f"extra_{j}:{p}", entry.votes_key(p, typed(j))) for p, _, _ in sheet.posts],
+                cell(f"extra_name_{j}", "名单外的姓名", typed(j)),
+                [
+                    cell(f"extra_{j}:{p}", f"名单外·{label}", entry.votes_key(p, typed(j)))
+                    for p, label, _ in posts
+                ],
             )
             for j in range(EXTRA_ROWS)
         ],
