@@ -27,7 +27,6 @@ from huanjie.apps.candidates.models import (
 from huanjie.apps.proxies.selectors import held_by
 from huanjie.apps.roll.models import Voter
 from huanjie.core import entry
-from huanjie.core.citations import Article
 from huanjie.core.entry import EntryState
 from huanjie.core.names import Convention, sort_key
 from huanjie.core.rules import Profile, load_profile
@@ -100,16 +99,11 @@ def stroke_ordered(candidates: Sequence[Candidate], convention: Convention) -> l
 
 
 def notice_order(profile: Profile) -> tuple[str, str]:
-    """How the published list is ordered: ``("votes", note)`` where the profile's
-    ``candidates_published`` deadline says the list is posted 按得票多少为序 (浙江 第十八条第三款,
-    上海 第十二条第二款, 北京 第二十条), else ``("strokes", note)`` by the profile's name order.
-
-    The profile has no parameter for this yet; the deadline's own label and citation are
-    the source (see the report of the candidates part)."""
-    for d in profile.deadlines:
-        label = str(d.get("label", ""))
-        if d.get("id") == "candidates_published" and ("得票" in label or "票数" in label):
-            return "votes", f"按提名得票多少为序（{Article.parse(d['citation'])}）"
+    """How the published list is ordered: by nomination votes where the province says so
+    (profile ``candidate_notice_order``: 浙江 第十八条第三款, 上海 第十二条第二款, 北京 第二十条),
+    else by the profile's name order."""
+    if profile.value("candidate_notice_order") == "votes":
+        return "votes", f"按提名得票多少为序（{profile.article('candidate_notice_order')}）"
     return "strokes", stroke_note(profile)
 
 

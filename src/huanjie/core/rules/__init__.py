@@ -192,6 +192,8 @@ def _opt_recall(value: object, where: str) -> object:
 #: Every parameter a complete profile defines, with its validator.
 PARAMETERS: dict[str, Callable[[object, str], object]] = {
     "term_years": _count,
+    # How the published candidate list is ordered: by nomination votes, or by name order.
+    "candidate_notice_order": _enum("votes", "name_order"),
     "members": _obj(min=_count, max=_count),
     "women_required": _bool,
     "quorum": _obj(participants=_enum("collected", "present"), share=_share),
