@@ -159,6 +159,7 @@ def child(args: argparse.Namespace) -> int:
         "reads_s": [round(r[0], 3) for r in reads],
         "import_s": round(import_s, 3),
         "imports_s": [round(t, 3) for t in imports],
+        "phases_s": batch.timings,
         "ratio": round(import_s / read_s, 2),
         "target_ratio": TARGET,
         "imported": batch.imported,

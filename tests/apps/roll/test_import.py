@@ -227,3 +227,32 @@ def test_hand_addition_uses_the_same_checks(election: Any, users: dict[str, Any]
     assert v.get_removal_reason_display() == "迁出"
     with pytest.raises(services.RollError, match="写明"):
         services.voter_remove(acting_user=users["qingshan"], voter=v, reason="other")
+
+
+def test_storing_in_the_reading_thread_gives_the_same_roll(
+    media: Path,
+    election: Any,
+    users: dict[str, Any],
+    xlsx: XlsxWriter,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(services, "THREADED_WRITER", False)
+    rows = good_people()
+    rows[0]["住址"] = "青山村\t1号\\后院\n东"  # tab, backslash and newline survive storage
+    rows[1]["同意文号"] = "it's"
+    batch = run(election, users["qingshan"], [("a.xlsx", xlsx({"表": rows}))])
+    assert batch.state == ImportBatch.State.DONE, batch.errors
+    stored = Voter.objects.get(name="张伟")
+    assert stored.address == "青山村\t1号\\后院\n东"
+    assert Voter.objects.get(name="李秀英").consent_ref == "it's"
+    assert (batch.registered, batch.ineligible) == (5, 2)
+
+
+def test_special_characters_survive_the_threaded_writer(
+    media: Path, election: Any, users: dict[str, Any], xlsx: XlsxWriter
+) -> None:
+    rows = good_people()
+    rows[2]["住址"] = "a\\tb\r\n\tc"
+    batch = run(election, users["qingshan"], [("a.xlsx", xlsx({"表": rows}))])
+    assert batch.state == ImportBatch.State.DONE, batch.errors
+    assert Voter.objects.get(name="陳靜").address == "a\\tb\r\n\tc"

@@ -136,10 +136,28 @@ class ParseResult:
     rows: list[Row] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     sheets: list[SheetInfo] = field(default_factory=list)
+    # ID numbers already on the roll (number → who, for the message) and seen in this batch
+    # (number → (sheet, line, name)): a number twice is an error naming both places.
+    existing: dict[str, str] = field(default_factory=dict)
+    seen: dict[str, tuple[int, int, str]] = field(default_factory=dict)
+    failed: bool = False  # an issue was found (set as soon as one is)
+    fed: int = 0  # rows handed to ``on_rows`` so far
+    on_rows: Callable[[list[Row], list[SheetInfo]], None] | None = None
+    chunk: int = 5000
 
     @property
     def ok(self) -> bool:
-        return not self.issues
+        return not self.issues and not self.failed
+
+    def feed(self, final: bool = False) -> None:
+        """Hand the rows checked since the last call to ``on_rows`` (while nothing is wrong)."""
+        if self.on_rows is None or self.failed:
+            return
+        if final or len(self.rows) - self.fed >= self.chunk:
+            chunk = self.rows[self.fed :]
+            self.fed = len(self.rows)
+            if chunk:
+                self.on_rows(chunk, self.sheets)
 
 
 @dataclass(slots=True)
@@ -194,6 +212,11 @@ def _spreadsheet_sources(path: Path, label: str) -> Iterator[_Source]:
             info.skipped = "空工作表"
             yield _Source(info, [], 0, None, 0)
             continue
+        if start[0] > 0:
+            # python-calamine may start iterating at the top of the sheet or at the used
+            # area; the used area's first row is never blank, so one row tells which.
+            probe = next(iter(sheet.iter_rows()), None)
+            info.row_base = 1 if probe is None or _is_blank(list(probe)) else start[0] + 1
         yield _Source(info, sheet.iter_rows(), start[0], end[0], sheet.height)
 
 
@@ -269,6 +292,7 @@ class _SheetParser:
 
     def issue(self, index: int | None, key: str, message: str) -> None:
         self.raw_issues.append((index, key, message))
+        self.result.failed = True
 
     def finish(self) -> None:
         info, c = self.info, self.c
@@ -344,6 +368,10 @@ class _SheetParser:
         election_day = self.election_day
         issue = self.issue
         append = self.result.rows.append
+        seen = self.result.seen
+        existing = self.result.existing
+        sheets = self.result.sheets
+        feed = self.result.feed
         sheet_no = self.sheet_no
         resident = Category.RESIDENT
         away_cat = Category.AWAY_OPTED_IN
@@ -523,6 +551,26 @@ class _SheetParser:
                     issue(index, key, f"超过 {limit} 个字")
                     bad = True
                 values[n] = value
+            if idc is not None and idc.valid:
+                number = idc.normalized
+                other = seen.get(number)
+                if other is not None:
+                    where = sheets[other[0]].label(other[1])
+                    issue(
+                        index,
+                        "id_number",
+                        f"公民身份号码 {number} 与 {where}（{other[2]}）重复",
+                    )
+                    bad = True
+                else:
+                    seen[number] = (sheet_no, index, name)
+                    if number in existing:
+                        issue(
+                            index,
+                            "id_number",
+                            f"公民身份号码 {number} 已在本村选民登记中（{existing[number]}）",
+                        )
+                        bad = True
             if bad or birth is None or sex is None or idc is None:
                 continue
             consent = values[5]
@@ -553,6 +601,8 @@ class _SheetParser:
                     decision,
                 )
             )
+            if count % 1000 == 0:
+                feed()
         progress(count % PROGRESS_EVERY)
         return count, index
 
@@ -599,14 +649,7 @@ def _parse_source(
     if not match.missing:
         tail = head[header_at + 1 :]
         data: Iterator[list[Any]] = itertools.chain(tail, rows)
-        info.rows, last = parser.parse(data, header_at + 1, progress)
-        total_yielded = last + 1
-    else:
-        total_yielded = len(head) + sum(1 for _ in rows)
-    # python-calamine yields the rows from the top of the sheet when the used area starts
-    # lower; otherwise from the used area's first row. Decide from the count.
-    if src.end_row is not None and total_yielded != src.end_row + 1:
-        info.row_base = src.start_row + 1
+        info.rows, _last = parser.parse(data, header_at + 1, progress)
     parser.finish()
 
 
@@ -617,15 +660,20 @@ def parse_files(
     today: date,
     progress: Callable[[int], None] | None = None,
     on_sheet: Callable[[SheetInfo, int], None] | None = None,
+    existing: dict[str, str] | None = None,
+    on_rows: Callable[[list[Row], list[SheetInfo]], None] | None = None,
 ) -> ParseResult:
     """Read and check every sheet of every file; ``files`` are (path on disk, name shown).
 
     ``progress(n)`` is called with the number of rows read since the previous call;
     ``on_sheet(info, height)`` when a sheet starts (its height is the number of rows the
-    reader reports, for a progress bar).
+    reader reports, for a progress bar). ``existing`` maps the ID numbers already on the
+    roll to a description (an error names it). ``on_rows(rows)`` receives the checked rows
+    in chunks as long as no error has been found (the caller may start storing them; it
+    must discard them if the result is not ``ok``).
     """
     files = list(files)
-    result = ParseResult()
+    result = ParseResult(existing=dict(existing or {}), on_rows=on_rows)
     report = progress or (lambda n: None)
     was_enabled = gc.isenabled()
     gc.disable()  # the rows hold no reference cycles; see idcard.check_many
@@ -637,11 +685,14 @@ def parse_files(
                         on_sheet(src.info, src.height)
                     _parse_source(result, src, election_day, today, report)
             except ValueError as err:
+                result.failed = True
                 result.issues.append(Issue(label, "", None, "", "", str(err)))
     finally:
         if was_enabled:
             gc.enable()
+    result.feed(final=True)
     if not result.rows and not result.issues:
+        result.failed = True
         names = "、".join(label for _, label in files) if files else ""
         result.issues.append(
             Issue(names, "", None, "", "", "没有找到任何人员数据（文件为空，或各工作表都没有表头）")

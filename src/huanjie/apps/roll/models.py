@@ -100,14 +100,22 @@ class ImportBatch(models.Model):
 
 
 class Voter(models.Model):
-    # Indexes are few on purpose: an import writes 200,000 rows in one go and every index
-    # (and every deferred foreign-key check, on PostgreSQL) costs on each row. Every query
-    # of the roll starts from the election, so the two composite indexes below (election +
-    # ID number, election + status) serve them all; the foreign keys carry no index of
-    # their own, and the two bookkeeping ones (batch, updated_by) no database constraint —
-    # Django still applies their on_delete.
+    # Indexes and constraints are few on purpose: an import writes 200,000 rows in one go
+    # and every index, and every foreign-key check (deferred to the commit on PostgreSQL,
+    # where it took longer than writing the rows), costs on each row. Every query of the
+    # roll starts from the election, so the one composite index of the unique constraint
+    # below (election + ID number) serves them all: a village's voters are found by its
+    # prefix, and their status is filtered among them. The foreign keys have neither an index
+    # nor a database constraint: Django still applies their on_delete (CASCADE with the
+    # election, PROTECT for a villager group still used), the import holds the election's
+    # row lock and creates the groups it refers to in the same transaction, and nothing
+    # writes voters with raw SQL but that import.
     election = models.ForeignKey(
-        Election, on_delete=models.CASCADE, related_name="voters", db_index=False
+        Election,
+        on_delete=models.CASCADE,
+        related_name="voters",
+        db_index=False,
+        db_constraint=False,
     )
     group = models.ForeignKey(
         Area,
@@ -117,6 +125,7 @@ class Voter(models.Model):
         related_name="+",
         verbose_name="村民小组",
         db_index=False,
+        db_constraint=False,
     )
     name = models.CharField("姓名", max_length=50)
     # Simplified, whitespace-free form of the name: a match key only, never shown.
@@ -179,7 +188,6 @@ class Voter(models.Model):
                 fields=("election", "id_number"), name="voter_unique_id_in_election"
             ),
         ]
-        indexes = [models.Index(fields=("election", "status"))]
 
     def __str__(self) -> str:
         return self.name

@@ -5,11 +5,17 @@ refused or failed operation leaves the roll exactly as it was."""
 from __future__ import annotations
 
 import csv
+import gc
+import json
+import operator
+import os
+import queue
 import shutil
+import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -17,7 +23,7 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, connections, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
@@ -42,7 +48,7 @@ from huanjie.core import stages
 from huanjie.core.roll import cards as core_cards
 from huanjie.core.roll import columns as cols
 from huanjie.core.roll import objections as core_objections
-from huanjie.core.roll.dedup import Person, find_duplicates, name_key, pairs
+from huanjie.core.roll.dedup import find_duplicates, name_key, pairs
 from huanjie.core.roll.eligibility import (
     NO_DOUBLE_REGISTRATION,
 )
@@ -50,6 +56,9 @@ from huanjie.core.roll.idcard import check as check_id
 
 User = AbstractBaseUser | None
 
+#: Store imported rows in a second thread while the file is still being read (see
+#: :class:`_Writer`); False stores them in the reading thread, one chunk at a time.
+THREADED_WRITER = True
 #: Errors kept in the batch row (all of them go to errors.csv beside the uploaded files).
 ERRORS_KEPT = 200
 #: Rows per INSERT statement.
@@ -150,22 +159,29 @@ def import_start(
 
 
 class _Phases:
-    """Wall-clock seconds per phase of an import, kept with the batch (for people and the
-    benchmark)."""
+    """Seconds per phase of an import, wall clock and this process's CPU (``…_cpu``; the
+    database server's work is not in it), kept with the batch for the benchmark."""
 
     def __init__(self) -> None:
         self.seconds: dict[str, float] = {}
         self._last = time.perf_counter()
+        self._cpu = time.process_time()
 
     def mark(self, phase: str) -> None:
-        now = time.perf_counter()
+        now, cpu = time.perf_counter(), time.process_time()
         self.seconds[phase] = round(self.seconds.get(phase, 0.0) + now - self._last, 3)
-        self._last = now
+        key = f"{phase}_cpu"
+        self.seconds[key] = round(self.seconds.get(key, 0.0) + cpu - self._cpu, 3)
+        self._last, self._cpu = now, cpu
 
 
 @dataclass
 class _Progress:
-    batch_id: int
+    """Rows read so far, written to ``progress.json`` beside the uploaded files: the import
+    runs inside one transaction, so the batch row cannot show progress until it commits
+    (and on SQLite no other connection may write meanwhile). The status page reads the file."""
+
+    path: Path
     done: int = 0
     total: int = 0
     reported: int = 0
@@ -179,11 +195,30 @@ class _Progress:
         self.total += height
         self.flush()
 
-    def flush(self) -> None:
+    def flush(self, state: str = ImportBatch.State.READING) -> None:
         self.reported = self.done
-        ImportBatch.objects.filter(pk=self.batch_id).update(
-            rows_done=self.done, total_rows=max(self.total, self.done)
-        )
+        data = {"rows_done": self.done, "total_rows": max(self.total, self.done), "state": state}
+        tmp = self.path.with_suffix(".tmp")
+        try:
+            tmp.write_text(json.dumps(data), encoding="utf-8")
+            os.replace(tmp, self.path)
+        except OSError:
+            pass  # progress is a courtesy; the import goes on
+
+
+def read_progress(batch: ImportBatch) -> dict[str, Any]:
+    """The progress of a running batch as the job last wrote it."""
+    if batch.finished:
+        return {"rows_done": batch.rows_done, "total_rows": batch.total_rows, "state": batch.state}
+    try:
+        data = json.loads((_media_root() / batch.directory / "progress.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        data = {}
+    return {
+        "rows_done": int(data.get("rows_done", batch.rows_done)),
+        "total_rows": int(data.get("total_rows", batch.total_rows)),
+        "state": str(data.get("state", batch.state)),
+    }
 
 
 class _RefusedError(Exception):
@@ -194,49 +229,94 @@ class _RefusedError(Exception):
 
 def import_run(*, batch_id: int, today: date | None = None) -> ImportBatch:
     """Read, check and store one queued batch (the background job). Returns the batch, done
-    or failed; a failed batch has changed nothing on any roll."""
+    or failed; a failed batch has changed nothing on any roll.
+
+    Everything happens in one transaction. While the files are read and checked, the rows
+    checked so far are stored by a second thread on the same connection (:class:`_Writer`),
+    so that the database works while Python reads; at the first error the storing stops,
+    and the transaction is rolled back at the end. Duplicates are searched once all rows
+    are read, then the cases and the batch's audit entry are written and the transaction
+    commits.
+    """
     batch = ImportBatch.objects.select_related("election", "election__area", "created_by").get(
         pk=batch_id
     )
     if batch.state != ImportBatch.State.QUEUED:
         return batch
     today = today or timezone.localdate()
-    election = batch.election
     ImportBatch.objects.filter(pk=batch.pk).update(
         state=ImportBatch.State.READING, started_at=timezone.now()
     )
     phases = _Phases()
-    progress = _Progress(batch.pk)
     base = _media_root() / batch.directory
+    progress = _Progress(base / "progress.json")
+    sheets: list[dict[str, Any]] = []
+    # Hundreds of thousands of rows, decisions and tuples, none in a reference cycle: the
+    # cyclic collector would walk them again and again for nothing (see idcard.check_many).
+    was_enabled = gc.isenabled()
+    gc.disable()
     try:
-        files = [(base / f["stored"], f["name"]) for f in batch.files]
-        result = importer.parse_files(
-            files,
-            election_day=election.election_day,
-            today=today,
-            progress=progress.rows,
-            on_sheet=progress.sheet,
-        )
-        progress.flush()
-        phases.mark("read_check")
-        sheets = [s.as_dict() for s in result.sheets]
-        if not result.ok:
-            return _fail(batch, result.issues, sheets, len(result.rows) + progress.done)
-        issues = _duplicate_ids_in_batch(result)
-        if issues:
-            return _fail(batch, issues, sheets, progress.done)
-        ImportBatch.objects.filter(pk=batch.pk).update(
-            state=ImportBatch.State.WRITING, sheets=sheets
-        )
-        try:
-            with transaction.atomic():
-                counts = _write(batch, result, sheets, phases)
-        except _RefusedError as refused:
-            return _fail(batch, refused.issues, sheets, progress.done)
+        with transaction.atomic():
+            election = _lock(batch.election)
+            _require_writable(election)
+            existing = {
+                number: f"{name}，来源：{source or '手工添加'}"
+                for number, name, source in Voter.objects.filter(election=election).values_list(
+                    "id_number", "name", "source"
+                )
+            }
+            others = _campaign_voters(election)
+            groups = {
+                a.name: a.pk
+                for a in Area.objects.filter(parent=election.area, level=Area.Level.GROUP)
+            }
+            writer = _Writer(election, batch, groups)
+            matches: _Matches | None = None
+            cache = _LargeCache(writer.connection)
+            cache.__enter__()
+            writer.start()
+            try:
+                result = importer.parse_files(
+                    [(base / f["stored"], f["name"]) for f in batch.files],
+                    election_day=election.election_day,
+                    today=today,
+                    progress=progress.rows,
+                    on_sheet=progress.sheet,
+                    existing=existing,
+                    on_rows=writer.put,
+                )
+                sheets = [s.as_dict() for s in result.sheets]
+                phases.mark("read_check")
+                if result.ok:
+                    progress.flush(ImportBatch.State.WRITING)
+                    # Searched while the writer stores the last rows.
+                    matches = _match(
+                        election,
+                        [
+                            (n, r.id_number, r.name_key, r.birth_date)
+                            for n, r in enumerate(result.rows)
+                            if r.decision.eligible
+                        ],
+                        others,
+                    )
+                    phases.mark("duplicates")
+            finally:
+                writer.close()
+                cache.__exit__()
+            phases.mark("insert")
+            phases.seconds["store_cpu"] = round(writer.cpu, 3)
+            if not result.ok or matches is None:
+                raise _RefusedError(result.issues)
+            counts = _finish(batch, election, result, matches, writer, sheets)
+    except _RefusedError as refused:
+        return _fail(batch, refused.issues, sheets, progress.done)
     except Exception as err:  # anything unexpected: nothing was stored; say what happened
         message = err.message if isinstance(err, ServiceError) else f"导入失败：{err}"
         issue = importer.Issue("", "", None, "", "", message)
-        return _fail(batch, [issue], batch.sheets, progress.done)
+        return _fail(batch, [issue], sheets, progress.done)
+    finally:
+        if was_enabled:
+            gc.enable()
     phases.mark("write")
     batch.refresh_from_db()
     batch.message = (
@@ -249,27 +329,213 @@ def import_run(*, batch_id: int, today: date | None = None) -> ImportBatch:
     return batch
 
 
-def _duplicate_ids_in_batch(result: importer.ParseResult) -> list[importer.Issue]:
-    """The same ID number twice in the files being imported: an error naming both rows."""
-    first: dict[str, importer.Row] = {}
-    issues: list[importer.Issue] = []
-    for row in result.rows:
-        seen = first.get(row.id_number)
-        if seen is None:
-            first[row.id_number] = row
-            continue
-        info, other = result.sheets[row.sheet], result.sheets[seen.sheet]
-        issues.append(
-            importer.Issue(
-                info.file,
-                info.sheet,
-                info.excel_row(row.line),
-                "",
-                "公民身份号码",
-                f"公民身份号码 {row.id_number} 与 {other.label(seen.line)}（{seen.name}）重复",
+class _Writer:
+    """Stores checked rows in a second thread while the main thread reads on.
+
+    Both threads use the same database connection, hence the same transaction: the main
+    thread does not touch the database between :meth:`start` and :meth:`close` (reading
+    and checking are pure Python), so the connection is never used by two threads at once.
+    SQLite and psycopg release the interpreter lock while the database works, so storing
+    runs alongside reading. Villager groups are created here as their names first appear.
+    An error stops the storing; :meth:`close` raises it in the main thread.
+    """
+
+    def __init__(self, election: Election, batch: ImportBatch, groups: dict[str, int]) -> None:
+        self.election = election
+        self.batch = batch
+        self.groups = groups
+        self.created_groups: list[str] = []
+        self.connection = transaction.get_connection()
+        self.queue: queue.Queue[list[importer.Row] | None] = queue.Queue(maxsize=4)
+        self.thread = threading.Thread(target=self._run, name="roll-import-writer", daemon=True)
+        self.error: BaseException | None = None
+        self.stored = 0
+        self.registered = 0
+        self.ineligible = 0
+        self.now = timezone.now()
+        self.texts: dict[int, str] = {}
+        self.sheets: list[importer.SheetInfo] = []
+        # The columns every imported voter shares.
+        self.constants: dict[str, Any] = {
+            "election_id": election.pk,
+            "status_reason": "",
+            "removal_reason": "",
+            "removed_at": None,
+            "serial": "",
+            "batch_id": batch.pk,
+            "created_at": self.now,
+            "updated_by_id": batch.created_by_id,
+        }
+        self.threaded = THREADED_WRITER
+        self.cpu = 0.0  # seconds of CPU spent storing (thread CPU in threaded mode)
+
+    def start(self) -> None:
+        if self.threaded:
+            self.connection.inc_thread_sharing()
+            self.thread.start()
+
+    def put(self, rows: list[importer.Row], sheets: list[importer.SheetInfo]) -> None:
+        self.sheets = sheets
+        if not self.threaded:
+            self._store(rows)
+        elif self.error is None:
+            self.queue.put(rows)
+
+    def close(self) -> None:
+        if self.threaded:
+            self.queue.put(None)
+            self.thread.join()
+            self.connection.dec_thread_sharing()
+        if self.error is not None:
+            raise self.error
+
+    def _run(self) -> None:
+        alias = self.connection.alias
+        connections[alias] = self.connection  # this thread's ORM uses the shared connection
+        try:
+            while (rows := self.queue.get()) is not None:
+                if self.error is None:
+                    try:
+                        self._store(rows)
+                    except BaseException as err:  # reported by close()
+                        self.error = err
+        finally:
+            del connections[alias]
+
+    def _store(self, rows: list[importer.Row]) -> None:
+        start = time.process_time()
+        try:
+            self._store_rows(rows)
+        finally:
+            self.cpu += time.process_time() - start
+
+    def _store_rows(self, rows: list[importer.Row]) -> None:
+        for name in {r.group for r in rows} - set(self.groups) - {""}:
+            try:
+                area = area_create(
+                    acting_user=self.batch.created_by, name=name, parent=self.election.area
+                )
+            except AreaError as err:
+                raise RollError(f"村民小组“{name}”：{err}", "group") from err
+            self.groups[name] = area.pk
+            self.created_groups.append(name)
+        records = _records(rows, self.sheets, self.groups, self.texts)
+        self.registered += sum(1 for r in rows if r.decision.eligible)
+        self.ineligible += sum(1 for r in rows if not r.decision.eligible)
+        try:
+            insert_voters(records, self.constants)
+        except IntegrityError as err:
+            raise RollError(
+                f"写入选民名单时发生冲突（可能有人同时添加了相同的人员）：{err}"
+            ) from err
+        self.stored += len(records)
+
+
+def _records(
+    rows: list[importer.Row],
+    sheets: list[importer.SheetInfo],
+    groups: dict[str, int],
+    texts: dict[int, str],
+) -> list[tuple[Any, ...]]:
+    """Rows as value tuples in :data:`ROW_COLUMNS` order, dates ready for the backend."""
+    db_date = _date_adapter()
+    registered, ineligible = Status.REGISTERED.value, Status.INELIGIBLE.value
+    prefixes = [(info.label(0).rsplit("/", 1)[0] + "/第", info.row_base) for info in sheets]
+    records: list[tuple[Any, ...]] = []
+    append = records.append
+    get_group = groups.get
+    get_text = texts.get
+    for r in rows:
+        decision = r.decision
+        text = get_text(id(decision))
+        if text is None:
+            text = decision.text[:300]
+            if decision.eligible:  # shared Decision objects: their text once
+                texts[id(decision)] = text
+        since = r.residence_since
+        prefix, base = prefixes[r.sheet]
+        append(
+            (
+                get_group(r.group),
+                r.name,
+                r.name_key,
+                r.sex,
+                db_date(r.birth_date),
+                r.id_number,
+                r.ethnicity,
+                r.address,
+                r.household_no,
+                r.category,
+                r.away,
+                r.away_contact,
+                r.opted_in,
+                None if since is None else db_date(since),
+                r.consent_ref,
+                r.deprived,
+                r.suspended,
+                registered if decision.eligible else ineligible,
+                text,
+                f"{prefix}{base + r.line}行",
             )
         )
-    return issues
+    return records
+
+
+def _finish(
+    batch: ImportBatch,
+    election: Election,
+    result: importer.ParseResult,
+    matches: _Matches,
+    writer: _Writer,
+    sheets: list[dict[str, Any]],
+) -> dict[str, int]:
+    """After the rows are stored: hold the people matched by ID number in another village,
+    record the cases, close the batch and write its one audit entry."""
+    rows = result.rows
+    by_reason: dict[str, list[str]] = {}
+    for n, reason in matches.pending_new.items():
+        by_reason.setdefault(reason, []).append(rows[n].id_number)
+    for reason, numbers in by_reason.items():
+        for chunk in _chunks(numbers, 2000):
+            Voter.objects.filter(election=election, id_number__in=chunk).update(
+                status=Status.PENDING, status_reason=reason
+            )
+    pk_of = _new_pks(election, [r.id_number for r in rows], matches.new_positions)
+    cases = _store_cases(election, matches, pk_of, batch_id=batch.pk)
+    pending = len(matches.pending_new)
+    counts = {
+        "imported": writer.stored,
+        "registered": writer.registered - pending,
+        "ineligible": writer.ineligible,
+        "pending": pending,
+        "cases": len(cases),
+    }
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        state=ImportBatch.State.DONE,
+        finished_at=timezone.now(),
+        rows_done=writer.stored,
+        total_rows=writer.stored,
+        imported=writer.stored,
+        registered=counts["registered"],
+        ineligible=writer.ineligible,
+        cases=len(cases),
+        sheets=sheets,
+    )
+    audit_record(
+        acting_user=batch.created_by,
+        action="roll.import",
+        obj=batch,
+        area=election.area,
+        after={
+            **counts,
+            "files": [f["name"] for f in batch.files],
+            "sheets": [f"{s['file']}/{s['sheet']}: {s['rows']}" for s in sheets],
+            "groups_created": writer.created_groups,
+            "other_voters_pending": sorted(matches.pending_other)[:1000],
+            "scopes": dict(Counter(c.scope for c in cases)),
+        },
+    )
+    return counts
 
 
 def _fail(
@@ -332,156 +598,6 @@ def _group_ids(
 _PENDING_REASON = "与{where}登记的选民公民身份号码相同，待核实（{article}：不得重复登记）"
 
 
-def _write(
-    batch: ImportBatch, result: importer.ParseResult, sheets: list[dict[str, Any]], phases: _Phases
-) -> dict[str, int]:
-    """Inside the batch's transaction: check against the database, store, record cases."""
-    election = _lock(batch.election)
-    _require_writable(election)
-    rows = result.rows
-    user = batch.created_by
-    user_id = _user_id(user)
-    # 1. Already on this roll: an error (an earlier batch or a hand addition has them).
-    clashes: list[importer.Issue] = []
-    if Voter.objects.filter(election=election).exists():
-        numbers = {r.id_number: r for r in rows}
-        for number, name, source in Voter.objects.filter(election=election).values_list(
-            "id_number", "name", "source"
-        ):
-            row = numbers.get(number)
-            if row is None:
-                continue
-            info = result.sheets[row.sheet]
-            clashes.append(
-                importer.Issue(
-                    info.file,
-                    info.sheet,
-                    info.excel_row(row.line),
-                    "",
-                    "公民身份号码",
-                    f"公民身份号码 {number} 已在本村选民登记中（{name}，来源：{source or '手工添加'}）",
-                )
-            )
-    if clashes:
-        raise _RefusedError(clashes)
-    # 2. Duplicates: within this village by name and birth date; across the township's
-    #    villages of the same campaign by ID number and by name and birth date.
-    matches = _match(
-        election,
-        [
-            (n, r.id_number, r.name_key, r.birth_date)
-            for n, r in enumerate(rows)
-            if r.decision.eligible
-        ],
-    )
-    pending_new = matches.pending_new
-    # 3. Villager groups.
-    group_ids, created_groups = _group_ids(election, {r.group for r in rows}, user)
-    phases.mark("duplicates")
-    # 4. The voters, as rows of values in the order of VOTER_COLUMNS.
-    now = timezone.now()
-    label_of = result.sheets
-    texts: dict[int, str] = {}  # most people share one Decision object: its text once
-    records: list[tuple[Any, ...]] = []
-    append = records.append
-    registered = ineligible = 0
-    registered_value, pending_value = Status.REGISTERED.value, Status.PENDING.value
-    ineligible_value = Status.INELIGIBLE.value
-    election_id, batch_id = election.pk, batch.pk
-    db_date = _date_adapter()
-    created = _db_datetime(now)
-    prefixes = [(s.label(0).rsplit("/", 1)[0] + "/第", s.row_base) for s in label_of]
-    for n, r in enumerate(rows):
-        decision = r.decision
-        text = texts.get(id(decision))
-        if text is None:
-            text = decision.text[:300]
-            if decision.eligible:
-                texts[id(decision)] = text
-        if n in pending_new:
-            status, reason = pending_value, pending_new[n][:300]
-        elif decision.eligible:
-            status, reason = registered_value, ""  # the reason is the decision itself
-            registered += 1
-        else:
-            status, reason = ineligible_value, ""
-            ineligible += 1
-        append(
-            (
-                election_id,
-                group_ids.get(r.group) if r.group else None,
-                r.name,
-                r.name_key[:50],
-                r.sex,
-                db_date(r.birth_date),
-                r.id_number,
-                r.ethnicity,
-                r.address,
-                r.household_no,
-                r.category,
-                r.away,
-                r.away_contact,
-                r.opted_in,
-                db_date(r.residence_since) if r.residence_since is not None else None,
-                r.consent_ref,
-                r.deprived,
-                r.suspended,
-                status,
-                reason,
-                text,
-                "",
-                None,
-                "",
-                _source(prefixes[r.sheet], r.line),
-                batch_id,
-                created,
-                user_id,
-            )
-        )
-    try:
-        insert_voters(records, adapted=True)
-    except IntegrityError as err:
-        raise RollError(f"写入选民名单时发生冲突（可能有人同时添加了相同的人员）：{err}") from err
-    phases.mark("insert")
-    # 5. Cases (new voters' keys are looked up by ID number).
-    pk_of = _new_pks(election, [r.id_number for r in rows], matches.new_positions)
-    cases = _store_cases(election, matches, pk_of, batch_id=batch.pk)
-    counts = {
-        "imported": len(records),
-        "registered": registered,
-        "ineligible": ineligible,
-        "pending": len(pending_new),
-        "cases": len(cases),
-    }
-    finished = timezone.now()
-    ImportBatch.objects.filter(pk=batch.pk).update(
-        state=ImportBatch.State.DONE,
-        finished_at=finished,
-        rows_done=len(records),
-        total_rows=max(len(records), batch.total_rows),
-        imported=len(records),
-        registered=registered,
-        ineligible=ineligible,
-        cases=len(cases),
-        sheets=sheets,
-    )
-    audit_record(
-        acting_user=user,
-        action="roll.import",
-        obj=batch,
-        area=election.area,
-        after={
-            **counts,
-            "files": [f["name"] for f in batch.files],
-            "sheets": [f"{s['file']}/{s['sheet']}: {s['rows']}" for s in sheets],
-            "groups_created": created_groups,
-            "other_voters_pending": sorted(matches.pending_other)[:1000],
-            "scopes": dict(Counter(c.scope for c in cases)),
-        },
-    )
-    return counts
-
-
 def _village_names(election: Election, election_ids: set[int]) -> dict[int, str]:
     if not election_ids:
         return {}
@@ -492,9 +608,9 @@ def _chunks(items: list[Any], size: int) -> list[list[Any]]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
-#: The columns :func:`insert_voters` writes, in the order of its value tuples.
-VOTER_COLUMNS = (
-    "election_id",
+#: The per-row columns :func:`insert_voters` writes, in the order of its value tuples; the
+#: other columns of :class:`Voter` are the same for every row of one call (``constants``).
+ROW_COLUMNS = (
     "group_id",
     "name",
     "name_key",
@@ -513,122 +629,165 @@ VOTER_COLUMNS = (
     "deprived",
     "suspended",
     "status",
-    "status_reason",
     "decision",
-    "removal_reason",
-    "removed_at",
-    "serial",
     "source",
-    "batch_id",
-    "created_at",
-    "updated_by_id",
 )
 
 
-def _source(prefix: tuple[str, int], index: int) -> str:
-    return f"{prefix[0]}{prefix[1] + index}行"[:300]
-
-
-def _date_adapter() -> Callable[[date], Any]:
-    """Dates as the backend stores them: unchanged for PostgreSQL (psycopg adapts them),
-    ISO text for SQLite (each distinct date converted once)."""
-    if connection.vendor == "postgresql":
-        return lambda d: d
-    field = Voter._meta.get_field("birth_date")
-    seen: dict[date, Any] = {}
-
-    def adapt(d: date) -> Any:
-        out = seen.get(d)
-        if out is None:
-            out = seen[d] = field.get_db_prep_save(d, connection)
-        return out
-
-    return adapt
-
-
-def _db_datetime(value: Any) -> Any:
-    return Voter._meta.get_field("created_at").get_db_prep_save(value, connection)
-
-
-def insert_voters(records: list[tuple[Any, ...]], *, adapted: bool = False) -> None:
-    """Insert many voters at once (tuples in :data:`VOTER_COLUMNS` order), inside the
-    caller's transaction.
+def insert_voters(records: list[tuple[Any, ...]], constants: dict[str, Any]) -> None:
+    """Insert many voters at once, inside the caller's transaction: ``records`` are tuples in
+    :data:`ROW_COLUMNS` order (dates already as :func:`_date_adapter` gives them),
+    ``constants`` the remaining columns, the same for every row.
 
     The ORM's ``bulk_create`` builds a model instance and prepares every value of every row
     in Python, and SQLite's parameter limit cuts it into statements of a few dozen rows;
-    for a 200,000-row register that was most of the import. Here only the date and
-    timestamp columns are converted (by their fields' own ``get_db_prep_save``), then
-    PostgreSQL receives the rows with ``COPY`` and SQLite with prepared ``executemany``
-    statements. No signals are sent (none are connected to voters). ``adapted``: the
-    caller already converted dates and timestamps (:func:`_date_adapter`).
+    for a 200,000-row register that was most of the import. Here PostgreSQL receives the
+    rows with ``COPY`` (:func:`_copy_text`) and SQLite with one prepared statement per
+    20,000 rows in which the constant columns are written once. No signals are sent (none
+    are connected to voters).
     """
     if not records:
         return
     by_name = {f.attname: f for f in Voter._meta.concrete_fields}
-    fields = [by_name[name] for name in VOTER_COLUMNS]
-    missing = {f.attname for f in Voter._meta.concrete_fields if not f.primary_key} - set(
-        VOTER_COLUMNS
+    missing = (
+        {f.attname for f in Voter._meta.concrete_fields if not f.primary_key}
+        - set(ROW_COLUMNS)
+        - set(constants)
     )
     if missing:  # a field was added to Voter and not here
         raise RuntimeError(f"insert_voters: columns not written: {sorted(missing)}")
+    fields = [by_name[name] for name in ROW_COLUMNS]
+    fixed = [(by_name[name], value) for name, value in constants.items()]
     quote = connection.ops.quote_name
     table = quote(Voter._meta.db_table)
-    columns = ", ".join(quote(f.column) for f in fields)
-    convert = [
-        i for i, f in enumerate(fields) if f.get_internal_type() in ("DateField", "DateTimeField")
-    ]
-    if not adapted:
-        records = _prepared(records, fields, convert)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             raw = cursor.cursor  # the psycopg cursor under Django's wrapper
-            with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                write = copy.write_row
-                for record in records:
-                    write(record)
+            order, chunks = _copy_text(records, fields, fixed)
+            with raw.copy(
+                f"COPY {table} ({', '.join(quote(c) for c in order)}) FROM STDIN"
+            ) as copy:
+                for chunk in chunks:
+                    copy.write(chunk)
             return
-        sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
-        cursor.execute("PRAGMA cache_size")
-        cache = cursor.fetchone()[0]
-        # A large page cache for this statement only: the table and its indexes are
-        # written far faster when their pages need not be spilled to the log meanwhile.
-        cursor.execute("PRAGMA cache_size = -262144")
-        try:
-            for chunk in _chunks(records, 20000):
-                cursor.executemany(sql, chunk)
-        finally:
-            cursor.execute(f"PRAGMA cache_size = {int(cache)}")
+        # The constants are bound as parameters of their own, repeated in every row's
+        # tuple would cost; SQLite takes them once per statement as literals instead.
+        names = [quote(f.column) for f in fields] + [quote(f.column) for f, _ in fixed]
+        literals = [_sqlite_literal(f.get_db_prep_save(v, connection)) for f, v in fixed]
+        sql = (
+            f"INSERT INTO {table} ({', '.join(names)}) "
+            f"VALUES ({', '.join(['?'] * len(fields) + literals)})"
+        )
+        # The sqlite3 connection itself: Django's cursor wrapper would rewrite the query and
+        # pass the rows through an extra iterator, for nothing here.
+        raw_connection = connection.connection
+        for part in _chunks(records, 20000):
+            raw_connection.executemany(sql, part)
 
 
-def _prepared(
-    records: list[tuple[Any, ...]], fields: list[Any], convert: list[int]
-) -> list[tuple[Any, ...]]:
-    """Date and timestamp values as the database backend wants them (unchanged on
-    PostgreSQL; ISO text on SQLite), each distinct value converted once."""
-    db = connection
-    adapters = []
-    for i in convert:
-        field = fields[i]
-        seen: dict[Any, Any] = {}
+def _date_adapter() -> Callable[[date], Any]:
+    """Dates as the backend stores them: unchanged for PostgreSQL (psycopg adapts them),
+    ISO text for SQLite (what Django's ``adapt_datefield_value`` gives, ``str(date)``)."""
+    if connection.vendor == "postgresql":
+        return lambda d: d
+    probe = date(2000, 1, 2)
+    if connection.ops.adapt_datefield_value(probe) != probe.isoformat():
+        field = Voter._meta.get_field("birth_date")
+        return lambda d: field.get_db_prep_save(d, connection)
+    return date.isoformat
 
-        def adapt(value: Any, field: Any = field, seen: dict[Any, Any] = seen) -> Any:
-            if value is None:
-                return None
-            out = seen.get(value)
-            if out is None:
-                out = seen[value] = field.get_db_prep_save(value, db)
-            return out
 
-        adapters.append((i, adapt))
-    if db.vendor == "postgresql":
-        return records  # psycopg adapts date and aware datetime values itself
-    out = []
-    for record in records:
-        values = list(record)
-        for i, adapt in adapters:
-            values[i] = adapt(values[i])
-        out.append(tuple(values))
-    return out
+def _sqlite_literal(value: Any) -> str:
+    """A value written into SQL text: integers, NULL and quoted text only."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, int):
+        return str(value)
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+class _LargeCache:
+    """On SQLite, a large page cache while an import writes: the table and its indexes are
+    written far faster when their pages need not be spilled to the log meanwhile. The
+    previous size is restored afterwards (the setting belongs to the connection)."""
+
+    def __init__(self, conn: Any) -> None:
+        self.conn = conn
+        self.previous: int | None = None
+
+    def __enter__(self) -> None:
+        if self.conn.vendor == "sqlite":
+            with self.conn.cursor() as cursor:
+                cursor.execute("PRAGMA cache_size")
+                self.previous = int(cursor.fetchone()[0])
+                cursor.execute("PRAGMA cache_size = -262144")
+
+    def __exit__(self, *exc: object) -> None:
+        if self.previous is not None:
+            with self.conn.cursor() as cursor:
+                cursor.execute(f"PRAGMA cache_size = {self.previous}")
+
+
+_COPY_ESCAPE = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+_NULL = "\\N"
+
+
+def _copy_value(v: Any) -> str:
+    """One value in PostgreSQL's COPY text format."""
+    if v is None:
+        return _NULL
+    if v is True:
+        return "t"
+    if v is False:
+        return "f"
+    if isinstance(v, date):  # also datetime
+        return v.isoformat()
+    return str(v).translate(_COPY_ESCAPE)
+
+
+def _copy_text(
+    records: list[tuple[Any, ...]], fields: list[Any], fixed: list[tuple[Any, Any]]
+) -> tuple[list[str], Iterator[str]]:
+    """The rows in PostgreSQL's COPY text format: (column order, chunks of 5,000 lines).
+
+    psycopg's ``write_row`` looks up and calls a dumper for every value, and a Python
+    function per value is no better: for 200,000 rows × 28 columns either was a third of
+    the import. Instead the columns are reordered so that all text columns come first;
+    each row's text values are joined with tabs in one call, and only when the joined
+    text holds a tab, backslash, newline or carriage return are the values escaped one by
+    one. The other columns are formatted once per distinct value (a roll has few distinct
+    dates, groups and flags), and the ``fixed`` columns once for all rows.
+    """
+    text_idx = [
+        i for i, f in enumerate(fields) if f.get_internal_type() in ("CharField", "TextField")
+    ]
+    varying = [i for i in range(len(fields)) if i not in text_idx]
+    order = [fields[i].column for i in (*text_idx, *varying)] + [f.column for f, _ in fixed]
+    tail = "".join("\t" + _copy_value(v) for _, v in fixed)
+    caches = [{v: _copy_value(v) for v in {r[i] for r in records}} for i in varying]
+    pick_text = operator.itemgetter(*text_idx)
+    pick_other = operator.itemgetter(*varying)
+    separators = len(text_idx) - 1
+
+    def chunks() -> Iterator[str]:
+        lines: list[str] = []
+        join = "\t".join
+        for record in records:
+            texts = pick_text(record)
+            line = join(texts)
+            if line.count("\t") != separators or "\\" in line or "\n" in line or "\r" in line:
+                line = join([_copy_value(v) for v in texts])
+            others = [c[v] for c, v in zip(caches, pick_other(record), strict=True)]
+            lines.append(f"{line}\t{join(others)}{tail}")
+            if len(lines) >= 5000:
+                yield "\n".join(lines) + "\n"
+                lines = []
+        if lines:
+            yield "\n".join(lines) + "\n"
+
+    return order, chunks()
 
 
 def _new_pks(election: Election, numbers: list[str], wanted: set[int]) -> dict[int, int]:
@@ -647,55 +806,70 @@ def _new_pks(election: Election, numbers: list[str], wanted: set[int]) -> dict[i
 
 @dataclass
 class _Matches:
-    """Duplicates found for people about to be stored (by position ``n``)."""
+    """Duplicates found for people about to be stored. A reference is an ``int`` (the
+    position of a new person) or ``("v", pk)`` (a voter already stored)."""
 
-    found: list[tuple[str, tuple[str, int], tuple[str, int]]]  # (kind, ref, ref)
+    found: list[tuple[str, Any, Any]]  # (kind, ref, ref)
     election_of: dict[int, int]  # existing voter → its election
     pending_new: dict[int, str]  # position → why pending
     pending_other: set[int]  # existing voters (other villages) to set pending
 
     @property
     def new_positions(self) -> set[int]:
-        return {ref[1] for _, a, b in self.found for ref in (a, b) if ref[0] == "n"}
+        return {ref for _, a, b in self.found for ref in (a, b) if isinstance(ref, int)}
 
 
-def _match(election: Election, new: list[tuple[int, str, str, date]]) -> _Matches:
-    """Search the campaign's registered (and pending) voters, in every village, for the
-    people about to be stored: ``new`` holds (position, ID number, name key, birth date)."""
-    others = list(
+def _campaign_voters(election: Election) -> list[tuple[int, int, str, str, date]]:
+    """(pk, election, ID number, name key, birth date) of every registered or pending voter
+    of the campaign, in every village: what new people are compared with."""
+    return list(
         Voter.objects.filter(
             election__campaign_id=election.campaign_id,
             status__in=[Status.REGISTERED, Status.PENDING],
         ).values_list("pk", "election_id", "id_number", "name_key", "birth_date")
     )
-    people = [Person(("v", pk), number, key, birth) for pk, _, number, key, birth in others]
-    new_refs: set[Hashable] = {("n", n) for n, *_ in new}
-    people.extend(Person(("n", n), number, key, birth) for n, number, key, birth in new)
+
+
+def _match(
+    election: Election,
+    new: list[tuple[int, str, str, date]],
+    others: list[tuple[int, int, str, str, date]] | None = None,
+) -> _Matches:
+    """Search the campaign's registered (and pending) voters, in every village, for the
+    people about to be stored: ``new`` holds (position, ID number, name key, birth date)."""
+    if others is None:
+        others = _campaign_voters(election)
+    people: list[tuple[Any, str, str, date]] = [
+        (("v", pk), number, key, birth) for pk, _, number, key, birth in others
+    ]
+    people.extend(new)
+    new_refs: set[Hashable] = {n for n, *_ in new}
     election_of = {pk: e for pk, e, *_ in others}
-    person_of = {p.ref: p for p in people}
+    number_of = {p[0]: p[1] for p in people}
     found: list[tuple[str, Any, Any]] = []
     for group in find_duplicates(people):
         if not any(ref in new_refs for ref in group.refs):
             continue
         for a, b in pairs(group, new_refs):
-            if group.kind == "name_birth" and person_of[a].id_number == person_of[b].id_number:
+            if group.kind == "name_birth" and number_of[a] == number_of[b]:
                 continue  # the same number: reported once, as an ID case
             found.append((group.kind, a, b))
     pending_new: dict[int, str] = {}
     pending_other: set[int] = set()
     names = _village_names(
-        election, {election_of[ref[1]] for _, a, b in found for ref in (a, b) if ref[0] == "v"}
+        election,
+        {election_of[ref[1]] for _, a, b in found for ref in (a, b) if not isinstance(ref, int)},
     )
     for kind, a, b in found:
         if kind != "id":
             continue
-        new_ref, other_ref = (a, b) if a[0] == "n" else (b, a)
-        if other_ref[0] != "v":
+        new_ref, other_ref = (a, b) if isinstance(a, int) else (b, a)
+        if isinstance(other_ref, int):
             continue
         where = names.get(election_of[other_ref[1]], "其他村")
-        pending_new[new_ref[1]] = _PENDING_REASON.format(
-            where=where, article=NO_DOUBLE_REGISTRATION
-        )[:300]
+        pending_new[new_ref] = _PENDING_REASON.format(where=where, article=NO_DOUBLE_REGISTRATION)[
+            :300
+        ]
         pending_other.add(other_ref[1])
     return _Matches(found, election_of, pending_new, pending_other)
 
@@ -707,11 +881,12 @@ def _store_cases(
     voters matched by ID number to pending."""
     cases = []
     for kind, a, b in matches.found:
-        first, second = (b, a) if a[0] == "n" and b[0] == "v" else (a, b)
-        first_pk = first[1] if first[0] == "v" else pk_of[first[1]]
-        second_pk = second[1] if second[0] == "v" else pk_of[second[1]]
+        first, second = (b, a) if isinstance(a, int) and not isinstance(b, int) else (a, b)
+        first_pk = pk_of[first] if isinstance(first, int) else first[1]
+        second_pk = pk_of[second] if isinstance(second, int) else second[1]
         same_village = all(
-            ref[0] == "n" or matches.election_of[ref[1]] == election.pk for ref in (first, second)
+            isinstance(ref, int) or matches.election_of[ref[1]] == election.pk
+            for ref in (first, second)
         )
         cases.append(
             DuplicateCase(

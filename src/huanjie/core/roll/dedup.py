@@ -59,13 +59,23 @@ class DuplicateGroup:
 
 
 _NAME_CACHE: Final[dict[str, str]] = {}
+# CJK unified ideographs that normalisation leaves as they are (most simplified characters).
+# A name made only of these is its own key: such characters never compose with their
+# neighbours under NFKC, so checking them one by one is enough.
+_STABLE: Final[set[str]] = set()
 
 
 def name_key(name: str) -> str:
     """The match key of a name: normalised, simplified, without spaces or ``·``."""
+    if _STABLE.issuperset(name):
+        return name
     key = _NAME_CACHE.get(name)
     if key is None:
         key = normalize(name)
+        if key == name:
+            for ch in name:
+                if "\u4e00" <= ch <= "\u9fff" and normalize(ch) == ch:
+                    _STABLE.add(ch)
         if len(_NAME_CACHE) < 1_000_000:
             _NAME_CACHE[name] = key
     return key
@@ -90,31 +100,38 @@ def group_by(pairs: Iterable[tuple[Hashable, Hashable]]) -> list[list[Hashable]]
     return groups
 
 
-def find_duplicates(people: Iterable[Person]) -> list[DuplicateGroup]:
+Row = Person | tuple[Hashable, str, str, date]
+
+
+def find_duplicates(people: Iterable[Row]) -> list[DuplicateGroup]:
     """Every group of registrations with the same ID number, then every group with the same
     normalised name and birth date holding at least two different ID numbers (a group with
-    one number is already an ID group)."""
-    first_id: dict[str, Person] = {}
-    many_id: dict[str, list[Person]] = {}
-    first_name: dict[tuple[str, date], Person] = {}
-    many_name: dict[tuple[str, date], list[Person]] = {}
+    one number is already an ID group).
+
+    ``people`` are :class:`Person` values or plain ``(ref, id_number, name_key,
+    birth_date)`` tuples (a township's rolls make hundreds of thousands).
+    """
+    first_id: dict[str, Row] = {}
+    many_id: dict[str, list[Row]] = {}
+    first_name: dict[tuple[str, date], Row] = {}
+    many_name: dict[tuple[str, date], list[Row]] = {}
     for p in people:
-        number = p.id_number
+        number = p[1]
         seen = first_id.setdefault(number, p)
         if seen is not p:
             many_id.setdefault(number, [seen]).append(p)
-        key = (p.name_key, p.birth_date)
+        key = (p[2], p[3])
         seen = first_name.setdefault(key, p)
         if seen is not p:
             many_name.setdefault(key, [seen]).append(p)
     out: list[DuplicateGroup] = []
     for number, members in many_id.items():
-        refs = tuple(sorted((m.ref for m in members), key=_sort_token))
+        refs = tuple(sorted((m[0] for m in members), key=_sort_token))
         out.append(DuplicateGroup("id", number, refs))
     for (name, birth), members in many_name.items():
-        if len({m.id_number for m in members}) < 2:
+        if len({m[1] for m in members}) < 2:
             continue  # one ID: already reported as an ID group
-        refs = tuple(sorted((m.ref for m in members), key=_sort_token))
+        refs = tuple(sorted((m[0] for m in members), key=_sort_token))
         out.append(DuplicateGroup("name_birth", f"{name}|{birth.isoformat()}", refs))
     out.sort(key=lambda g: (g.kind, g.key, [_sort_token(r) for r in g.refs]))
     return out
