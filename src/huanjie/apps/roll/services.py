@@ -206,6 +206,12 @@ class _Progress:
             pass  # progress is a courtesy; the import goes on
 
 
+def errors_csv_path(batch: ImportBatch) -> Path | None:
+    """Every error of a failed batch, as a CSV file (UTF-8 with BOM, opens in Excel)."""
+    path = _media_root() / batch.directory / "errors.csv"
+    return path if path.is_file() else None
+
+
 def read_progress(batch: ImportBatch) -> dict[str, Any]:
     """The progress of a running batch as the job last wrote it."""
     if batch.finished:
@@ -1530,3 +1536,44 @@ def print_job_start(*, acting_user: User, election: Election, kind: str) -> Prin
             after={"kind": kind},
         )
     return job
+
+
+def cards_print_run(*, job_id: int) -> PrintJob:
+    """Make the voter-card PDF of a print job (the background job): every registered voter
+    with a serial, in the order of the posted list. A failure is recorded on the job."""
+    from huanjie.apps.roll import documents, selectors  # noqa: PLC0415 — they import services
+
+    job = PrintJob.objects.select_related("election__area", "election__campaign").get(pk=job_id)
+    if job.state != PrintJob.State.QUEUED:
+        return job
+    election = job.election
+    voters = [v for v in selectors.public_order(election) if v.serial]
+    PrintJob.objects.filter(pk=job.pk).update(state=PrintJob.State.RUNNING, total=len(voters))
+    relative = Path("roll") / f"election-{election.pk}" / f"voter-cards-{job.pk}.pdf"
+    try:
+        data = documents.cards_pdf(election, voters, missing="mark")
+        target = _media_root() / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    except Exception as err:
+        message = err.message if isinstance(err, ServiceError) else f"生成失败：{err}"
+        PrintJob.objects.filter(pk=job.pk).update(
+            state=PrintJob.State.FAILED, message=message, finished_at=timezone.now()
+        )
+    else:
+        PrintJob.objects.filter(pk=job.pk).update(
+            state=PrintJob.State.DONE,
+            done=len(voters),
+            path=str(relative),
+            finished_at=timezone.now(),
+            message=f"共 {len(voters)} 张选民证",
+        )
+    job.refresh_from_db()
+    return job
+
+
+def print_job_file(job: PrintJob) -> Path | None:
+    if job.state != PrintJob.State.DONE or not job.path:
+        return None
+    path = _media_root() / job.path
+    return path if path.is_file() else None
