@@ -438,6 +438,7 @@ def publication(request: HttpRequest, election_id: int) -> HttpResponse:
             "groups": selectors.groups(election),
             "today": today,
             "open_cases": selectors.open_cases(election).count(),
+            "convention": selectors.name_convention(election),
         },
     )
 
