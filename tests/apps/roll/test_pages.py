@@ -330,24 +330,23 @@ def test_publication_objections_and_decisions(
         today=datetime.date(2026, 11, 26),
     )
     assert any("未作出处理决定" in b for b in stage_blockers(election, Stage.REGISTRATION))
-    # 孙丽 is already on the register (ineligible): an upheld 漏登 cannot add her twice.
-    with pytest.raises(services.RollError, match="已在本村选民登记中"):
-        services.objection_decide(
-            acting_user=u,
-            objection=add,
-            outcome="upheld",
-            reason="核实居住满一年",
-            decided_on=datetime.date(2026, 11, 27),
-            today=datetime.date(2026, 11, 27),
-        )
+    # 孙丽 is on the register but not eligible (less than a year): an upheld 漏登 with the
+    # established facts decides again, in the same transaction.
     services.objection_decide(
         acting_user=u,
         objection=add,
-        outcome="rejected",
-        reason="居住不满一年（2026年3月起）",
+        outcome="upheld",
+        reason="经核实，自2025年1月起在本村居住",
         decided_on=datetime.date(2026, 11, 27),
+        person={"residence_since": datetime.date(2025, 1, 1)},
         today=datetime.date(2026, 11, 27),
     )
+    sun.refresh_from_db()
+    assert sun.status == Status.REGISTERED
+    assert sun.category == "nonlocal_resident"
+    assert sun.consent_ref == "青山村民代表会议〔2026〕3号"  # kept from the register
+    add.refresh_from_db()
+    assert add.roll_change["action"] == "add"
     services.objection_decide(
         acting_user=u,
         objection=remove,
@@ -361,6 +360,60 @@ def test_publication_objections_and_decisions(
     assert zhang.removal_reason == "objection"
     remove.refresh_from_db()
     assert remove.roll_change == {"action": "remove", "voter": zhang.pk, "late": False}
+    li = Voter.objects.get(name="李秀英")
+    wrong_group = services.objection_file(
+        acting_user=u,
+        election=election,
+        filed_on=datetime.date(2026, 11, 27),
+        filed_by_name="李秀英",
+        kind="correct",
+        content="应为第二村民小组",
+        voter=li,
+        today=datetime.date(2026, 11, 27),
+    )
+    services.objection_decide(
+        acting_user=u,
+        objection=wrong_group,
+        outcome="upheld",
+        reason="核对户口簿",
+        decided_on=datetime.date(2026, 11, 28),
+        corrections={"group": "第二村民小组"},
+        today=datetime.date(2026, 11, 28),
+    )
+    li.refresh_from_db()
+    assert li.group is not None
+    assert li.group.name == "第二村民小组"
+    baseless = services.objection_file(
+        acting_user=u,
+        election=election,
+        filed_on=datetime.date(2026, 11, 27),
+        filed_by_name="某人",
+        kind="remove",
+        content="认为其不住本村",
+        voter=li,
+        today=datetime.date(2026, 11, 27),
+    )
+    with pytest.raises(services.RollError, match="早于收到申诉"):
+        services.objection_decide(
+            acting_user=u,
+            objection=baseless,
+            outcome="rejected",
+            reason="x",
+            decided_on=datetime.date(2026, 11, 26),
+            today=datetime.date(2026, 11, 28),
+        )
+    services.objection_decide(
+        acting_user=u,
+        objection=baseless,
+        outcome="rejected",
+        reason="经核实本人在本村居住",
+        decided_on=datetime.date(2026, 12, 3),
+        today=datetime.date(2026, 12, 3),
+    )
+    baseless.refresh_from_db()
+    assert baseless.roll_change == {"action": "none", "late": True}  # due 11-30
+    li.refresh_from_db()
+    assert li.status == Status.REGISTERED
     assert not any("未作出处理决定" in b for b in stage_blockers(election, Stage.REGISTRATION))
     c = client_for(u)
     response = c.get(f"/elections/{election.pk}/roll/objections/decisions.pdf")
@@ -368,7 +421,9 @@ def test_publication_objections_and_decisions(
     text = pdf_text(response.content)
     assert "申诉处理决定公告" in text
     assert "张伟从选民名单中除名" in text
+    assert "孙丽列入选民名单" in text
     assert "申诉不成立" in text
+    assert "更正李秀英的登记信息（村民小组）" in text
     assert sun.id_number not in text
     actions = set(AuditEntry.objects.values_list("action", flat=True))
     assert {

@@ -169,7 +169,7 @@ class DecideForm(forms.Form):
     def person(self) -> dict[str, Any]:
         d = self.cleaned_data
         return {
-            "category": d["category"] or Category.RESIDENT.value,
+            "category": d["category"],
             "group": d["group"],
             "opted_in": d["opted_in"],
             "residence_since": d["residence_since"] or "",

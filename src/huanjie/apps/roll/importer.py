@@ -23,7 +23,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from python_calamine import CalamineError, CalamineWorkbook, SheetVisibleEnum
+from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
 from huanjie.core.roll import columns as cols
 from huanjie.core.roll.dedup import name_key
@@ -202,7 +202,11 @@ def _spreadsheet_sources(path: Path, label: str) -> Iterator[_Source]:
         ) from err
     except Exception as err:  # python-calamine raises several types for unreadable files
         raise ValueError(f"无法读取该文件：{err}") from err
-    visible = [m.name for m in book.sheets_metadata if m.visible == SheetVisibleEnum.Visible]
+    visible = [
+        m.name
+        for m in book.sheets_metadata
+        if m.visible == SheetVisibleEnum.Visible and m.typ == SheetTypeEnum.WorkSheet
+    ]
     for name in visible:
         sheet = book.get_sheet_by_name(name)
         start = sheet.start

@@ -930,7 +930,8 @@ def voter_add(
     _from_objection: bool = False,
 ) -> Voter:
     """Add one person by hand (补充登记), checked exactly as an imported row, with the
-    same duplicate search across the township."""
+    same duplicate search across the township. Someone already on the register but not on
+    the roll (not eligible, or removed) is decided again with the new facts."""
     today = today or timezone.localdate()
     row, errors = importer.check_person(
         {k: values.get(k, "") for k in PERSON_FIELDS},
@@ -950,12 +951,14 @@ def voter_add(
         if not _from_objection:
             _require_writable(election)
         existing = Voter.objects.filter(election=election, id_number=row.id_number).first()
-        if existing is not None:
+        if existing is not None and existing.status in (Status.REGISTERED, Status.PENDING):
             raise RollError(
                 f"公民身份号码 {row.id_number} 已在本村选民登记中（{existing.name}，"
                 f"{existing.get_status_display()}）",
                 "id_number",
             )
+        if existing is not None:  # not eligible before, or removed: decide again
+            return _reconsider(existing, row, note, acting_user)
         matches = _match(
             election,
             [(0, row.id_number, row.name_key, row.birth_date)] if row.decision.eligible else [],
@@ -1009,6 +1012,89 @@ def voter_add(
             },
         )
     return voter
+
+
+def _reconsider(voter: Voter, row: importer.Row, note: str, acting_user: User) -> Voter:
+    """A person already on the register but not on the roll (not eligible, or removed), with
+    new facts: store them and decide again, with the duplicate search (inside the caller's
+    transaction)."""
+    election = voter.election
+    matches = _match(
+        election,
+        [(0, row.id_number, row.name_key, row.birth_date)] if row.decision.eligible else [],
+    )
+    group_ids, created_groups = _group_ids(election, {row.group} - {""}, acting_user)
+    before = {"status": voter.status, "decision": voter.decision}
+    for field in (
+        "name",
+        "name_key",
+        "sex",
+        "birth_date",
+        "ethnicity",
+        "address",
+        "household_no",
+        "category",
+        "away",
+        "away_contact",
+        "opted_in",
+        "residence_since",
+        "consent_ref",
+        "deprived",
+        "suspended",
+    ):
+        setattr(voter, field, getattr(row, field))
+    voter.group_id = group_ids.get(row.group) if row.group else None
+    voter.decision = row.decision.text[:300]
+    if 0 in matches.pending_new:
+        voter.status, voter.status_reason = Status.PENDING, matches.pending_new[0]
+    else:
+        voter.status = Status.REGISTERED if row.decision.eligible else Status.INELIGIBLE
+        voter.status_reason = ""
+    voter.removal_reason, voter.removed_at = "", None
+    voter.updated_by_id = _user_id(acting_user)
+    voter.save()
+    cases = _store_cases(election, matches, {0: voter.pk}, batch_id=None)
+    audit_record(
+        acting_user=acting_user,
+        action="roll.voter_reconsider",
+        obj=voter,
+        area=election.area,
+        before=before,
+        after={
+            "status": voter.status,
+            "decision": voter.decision,
+            "note": note,
+            "cases": [c.pk for c in cases],
+            "groups_created": created_groups,
+        },
+    )
+    return voter
+
+
+def _values_of(voter: Voter) -> dict[str, Any]:
+    """A stored person as the values :func:`voter_add` takes."""
+
+    def yes(flag: bool | None) -> str:
+        return "" if flag is None else ("是" if flag else "否")
+
+    return {
+        "name": voter.name,
+        "id_number": voter.id_number,
+        "sex": "男" if voter.sex == "M" else "女",
+        "birth_date": voter.birth_date,
+        "ethnicity": voter.ethnicity,
+        "group": voter.group.name if voter.group else "",
+        "address": voter.address,
+        "household_no": voter.household_no,
+        "category": voter.category,
+        "away": yes(voter.away),
+        "away_contact": voter.away_contact,
+        "opted_in": yes(voter.opted_in),
+        "residence_since": voter.residence_since or "",
+        "consent_ref": voter.consent_ref,
+        "deprived": yes(voter.deprived),
+        "suspended": yes(voter.suspended),
+    }
 
 
 def voter_remove(
@@ -1368,7 +1454,16 @@ def objection_decide(
         change: dict[str, Any] = {"action": "none"}
         if result == Objection.Outcome.UPHELD:
             if objection.kind == Objection.Kind.ADD:
-                values = dict(person or {})
+                known = (
+                    Voter.objects.filter(election=election, id_number=objection.subject_id_number)
+                    .select_related("group")
+                    .first()
+                    if objection.subject_id_number
+                    else None
+                )
+                # The person's stored facts, with what the decision establishes on top.
+                values = _values_of(known) if known is not None else {}
+                values.update({k: v for k, v in (person or {}).items() if v not in ("", None)})
                 values.setdefault("name", objection.subject_name)
                 values.setdefault("id_number", objection.subject_id_number)
                 added = voter_add(
