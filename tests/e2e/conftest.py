@@ -35,7 +35,13 @@ def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        # The browser's own widgets (file chooser, date fields) in Chinese, as on a township
+        # office's computer; Chromium on Linux takes its interface language from LANGUAGE
+        # (Debian ships the translations in chromium-l10n).
+        env = {**os.environ, "LANGUAGE": "zh_CN:zh", "LANG": "zh_CN.UTF-8"}
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--lang=zh-CN"], env=env
+        )
         yield browser
         browser.close()
 

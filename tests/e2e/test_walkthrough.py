@@ -26,7 +26,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from huanjie.examples.register import QINGSHAN_FILE, qingshan, voters_on
-from huanjie.web.demo_seed import DEMO_VILLAGE, PASSWORD, seed_demo
+from huanjie.web.demo_seed import DEMO_VILLAGE, ELECTION_DAY, PASSWORD, seed_demo
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -142,6 +142,9 @@ def walk(
     tmp_path: Path,
 ) -> Iterator[Walk]:
     settings.MEDIA_ROOT = tmp_path / "files"  # uploaded registers
+    # Background jobs (the register import) run as they are queued: no worker process
+    # beside the test's live server.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     w = Walk(browser, live_server.url, shots_dir)
     yield w
     report = getattr(request.node, "rep_call", None)
@@ -155,8 +158,18 @@ def ok(page: Any, text: str = "") -> None:
     expect(page.locator("[role=status].msg-error, ul.errorlist")).to_have_count(0)
 
 
+def submit(page: Any, button: Any) -> None:
+    """Press a form's button and wait for the page that answers it (a click alone returns
+    before the browser has left the old page, whose messages would still be read)."""
+    with page.expect_navigation():
+        if isinstance(button, str):
+            page.click(button)
+        else:
+            button.click()
+
+
 def stage(page: Any, stage_id: str, button: str) -> None:
-    page.click(f"#stage-{stage_id} button:has-text('{button}')")
+    submit(page, f"#stage-{stage_id} button:has-text('{button}')")
     ok(page, "已更新")
 
 
@@ -186,7 +199,7 @@ def test_a_village_from_campaign_to_formal_candidates(walk: Walk) -> None:
     town.select_option("select[name=area]", label=DEMO_VILLAGE)
     town.fill("input[name=members]", "5")
     town.fill("input[name=place]", "青山村文化礼堂")
-    town.click("button:has-text('建立选举')")
+    submit(town, "button:has-text('建立选举')")
     expect(town.locator("h1")).to_have_text("青山村第12届村民委员会选举")
     expect(town.locator("#stage-preparation")).to_contain_text("准备工作")
     plan_url = town.url
@@ -212,7 +225,7 @@ def test_a_village_from_campaign_to_formal_candidates(walk: Walk) -> None:
                 "role": "主任" if rank == 1 else "委员",
             },
         )
-        village.click("#add-member button:has-text('添加')")
+        submit(village, "#add-member button:has-text('添加')")
         ok(village, f"已添加{person.name}")
     expect(village.locator("tr[id^=member-]")).to_have_count(5)
     expect(village.locator("text=✗")).to_have_count(0)  # nothing keeps preparation open
@@ -236,9 +249,9 @@ def test_a_village_from_campaign_to_formal_candidates(walk: Walk) -> None:
                 "dissatisfied": str(3 + n * 2),
             },
         )
-        village.click(f"{evaluate} button:has-text('保存')")
+        submit(village, f"{evaluate} button:has-text('保存')")
         ok(village, f"已录入{person.name}")
-    village.click("#evaluations button:has-text('登记公布')")
+    submit(village, "#evaluations button:has-text('登记公布')")
     ok(village)
     expect(village.locator("#evaluations tbody tr")).to_have_count(3)
     expect(village.locator("#evaluations .badge:has-text('未公布')")).to_have_count(0)
@@ -255,9 +268,9 @@ def test_a_village_from_campaign_to_formal_candidates(walk: Walk) -> None:
             "problems": "",
         },
     )
-    village.click("#audit form[action$='/audit'] button:has-text('保存')")
+    submit(village, "#audit form[action$='/audit'] button:has-text('保存')")
     ok(village)
-    village.click("#audit form[action$='/audit/publish'] button:has-text('登记公布')")
+    submit(village, "#audit form[action$='/audit/publish'] button:has-text('登记公布')")
     ok(village)
     walk.pdf(village, "审计结果公告", "audit-notice", "审计", "青山村")
     fill_form(
@@ -265,7 +278,7 @@ def test_a_village_from_campaign_to_formal_candidates(walk: Walk) -> None:
         "#risk form",
         {"level": "低", "notes": "村两委班子团结，无信访事项；外出务工人员已逐户联系。"},
     )
-    village.click("#risk button:has-text('保存')")
+    submit(village, "#risk button:has-text('保存')")
     ok(village)
     expect(village.locator("#risk .badge").first).to_have_text("低")
     expect(village.locator("text=准备工作记录已齐全")).to_be_visible()
@@ -285,7 +298,7 @@ def test_a_village_from_campaign_to_formal_candidates(walk: Walk) -> None:
     town.goto(f"{walk.base}/campaigns/")
     town.click("text=第12届换届选举")
     town.click("a:has-text('白云村')")
-    town.click("#stage-registration button:has-text('完成')")
+    submit(town, "#stage-registration button:has-text('完成')")
     blocked = town.locator("[role=status].msg-error")
     expect(blocked).to_contain_text("“选民登记”尚不能结束")
     expect(blocked).to_contain_text("申诉期限至")
@@ -301,18 +314,18 @@ def test_a_village_from_campaign_to_formal_candidates(walk: Walk) -> None:
     # -- Nominees and the nomination tally, entered twice -------------------------------------
     village.goto(f"{election_url}/candidates/nominees/")
     village.fill("textarea[name=lines]", "\n".join(p.name for p in NOMINEES))
-    village.click("button:has-text('全部列入')")
+    submit(village, "button:has-text('全部列入')")
     ok(village, f"已将 {len(NOMINEES)} 人列入")
     expect(village.locator("tr[id^=nominee-]")).to_have_count(len(NOMINEES))
     walk.shot(village, "nominees")
 
     village.goto(f"{election_url}/candidates/")
-    village.click("button:has-text('开始录入提名票统计表')")
+    submit(village, "button:has-text('开始录入提名票统计表')")
     expect(village.locator("#state")).to_have_text("待第一次录入")
     tally_url = village.url
     enter_tally(village)
     walk.shot(village, "tally-first-entry-filled")
-    village.click("button:has-text('提交第一次录入')")
+    submit(village, "button:has-text('提交第一次录入')")
     ok(village)
     expect(village.locator("#state")).to_have_text("待第二次录入")
     expect(village.locator("text=您已完成第一次录入")).to_be_visible()
@@ -321,7 +334,7 @@ def test_a_village_from_campaign_to_formal_candidates(walk: Walk) -> None:
     clerk_b.goto(tally_url)
     expect(clerk_b.locator("h2:has-text('第二次录入')")).to_be_visible()
     enter_tally(clerk_b)
-    clerk_b.click("button:has-text('提交第二次录入')")
+    submit(clerk_b, "button:has-text('提交第二次录入')")
     ok(clerk_b)
     expect(clerk_b.locator("#state")).to_have_text("已确定")
     expect(clerk_b.locator("h2:has-text('确定的统计结果')")).to_be_visible()
@@ -349,10 +362,9 @@ def test_a_village_from_campaign_to_formal_candidates(walk: Walk) -> None:
     for n, href in enumerate(links):
         town.goto(walk.base + href)
         for department in DEPARTMENTS:
-            fill_form(
-                town, "form:has(input[value=review])", {"department": department, "finding": "合格"}
-            )
-            town.click("button:has-text('记录审查意见')")
+            town.select_option("select[name=department]", label=department)
+            town.select_option("select[name=finding]", label="合格")
+            submit(town, "button:has-text('记录审查意见')")
             ok(town, "已记录审查意见")
         expect(town.locator("h2 .badge")).to_have_text("资格审查合格")
         if n == 0:
@@ -385,31 +397,38 @@ def test_a_village_from_campaign_to_formal_candidates(walk: Walk) -> None:
 
 
 def register(walk: Walk, page: Any, election_url: str, today: Any) -> None:
-    """Import 青山村's household register, post the voter list and keep its PDF.
-
-    The roll pages are not written yet (``roll/views.py`` renders “此部分正在建设中”), so
-    this step does through the roll services what the committee will do on them: import
-    the bundled register, and record the list as posted a week ago (posted today, the five
-    days for objections would keep registration open until they are over).
-    """
-    from django.contrib.auth import get_user_model
-
-    from huanjie.apps.campaigns.models import Election
-    from huanjie.apps.roll import services as roll
-    from huanjie.apps.roll.models import ImportBatch, Status, Voter
-
+    """Import 青山村's bundled household register, check the roll, post the voter list and
+    keep its PDF."""
     page.goto(f"{election_url}/roll/")
-    walk.shot(page, "roll-page")
-    election = Election.objects.get(area__name=DEMO_VILLAGE)
-    user = get_user_model().objects.get(username="qingshan")
-    data = (resources.files("huanjie.examples") / QINGSHAN_FILE).read_bytes()
-    batch = roll.import_start(acting_user=user, election=election, files=[(QINGSHAN_FILE, data)])
-    batch = roll.import_run(batch_id=batch.pk)
-    assert batch.state == ImportBatch.State.DONE, batch.message
+    path = Path(str(resources.files("huanjie.examples") / QINGSHAN_FILE))
+    page.set_input_files("input[name=registers]", path)
+    submit(page, "button:has-text('导入')")
+    # The batch page polls the import's progress and reloads when it is done.
+    expect(page.locator("#batch-state")).to_have_text("已导入", timeout=30000)
     people = qingshan()
-    voters = Voter.objects.filter(election=election, status=Status.REGISTERED)
-    assert voters.count() == len(voters_on(people, election.election_day))
-    roll.list_publish(acting_user=user, election=election, published_on=today - timedelta(days=7))
+    voters = voters_on(people, ELECTION_DAY)
+    expect(page.locator("#batch")).to_contain_text(f"登记选民 {len(voters)} 人")
+    expect(page.locator("#batch")).to_contain_text(f"不具备选民资格 {len(people) - len(voters)} 人")
+    walk.shot(page, "register-imported")
+    page.goto(f"{election_url}/roll/")
+    registered = page.locator("tr:has-text('已登记选民') strong")
+    expect(registered).to_have_text(str(len(voters)))
+    walk.shot(page, "roll")
+
+    # The list as posted on the board. Posted today, the five days for objections
+    # (村民委员会组织法 第十四条第二款) would keep registration open until 2026-11-27; the walk
+    # records a list posted a week ago, as a committee entering its paper records would.
+    page.goto(f"{election_url}/roll/list/")
+    page.fill("input[name=published_on]", (today - timedelta(days=7)).isoformat())
+    submit(page, "button:has-text('登记公布日期')")
+    ok(page)
+    expect(page.locator("text=张榜公布")).to_contain_text(f"{len(voters)} 人")
+    walk.shot(page, "voter-list-posted")
+    oldest = min(voters, key=lambda v: v.birth_date)
+    text = walk.pdf(page, "选民名单公告（PDF）", "voter-list", "选民名单", oldest.name)
+    assert oldest.id_number not in text  # public lists mask the ID number
+    page.goto(f"{election_url}/roll/")
+    expect(page.locator("text=完成“选民登记”阶段尚待")).to_have_count(0)
 
 
 def enter_tally(page: Any) -> None:
@@ -423,5 +442,5 @@ def enter_tally(page: Any) -> None:
 
 def publish(page: Any, heading: str) -> None:
     card = page.locator(f".card:has(h2:has-text('{heading}'))")
-    card.locator("button:has-text('公布')").click()
+    submit(page, card.locator("button:has-text('公布')"))
     ok(page, "已公布")
