@@ -256,3 +256,24 @@ def test_special_characters_survive_the_threaded_writer(
     batch = run(election, users["qingshan"], [("a.xlsx", xlsx({"表": rows}))])
     assert batch.state == ImportBatch.State.DONE, batch.errors
     assert Voter.objects.get(name="陳靜").address == "a\\tb\r\n\tc"
+
+
+def test_a_failure_while_storing_leaves_everything_as_it_was(
+    media: Path,
+    election: Any,
+    users: dict[str, Any],
+    xlsx: XlsxWriter,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def broken(records: Any, constants: Any) -> None:
+        raise RuntimeError("磁盘已满")
+
+    monkeypatch.setattr(services, "insert_voters", broken)
+    groups_before = Area.objects.filter(level=Area.Level.GROUP).count()
+    batch = run(election, users["qingshan"], [("a.xlsx", xlsx({"表": good_people()}))])
+    assert batch.state == ImportBatch.State.FAILED
+    assert "磁盘已满" in batch.message
+    assert Voter.objects.count() == 0
+    # The villager groups the storing thread had created are rolled back with the rest.
+    assert Area.objects.filter(level=Area.Level.GROUP).count() == groups_before
+    assert not AuditEntry.objects.filter(action="area.create", after__name="第二村民小组").exists()

@@ -307,8 +307,10 @@ def import_run(*, batch_id: int, today: date | None = None) -> ImportBatch:
                     )
                     phases.mark("duplicates")
             finally:
-                writer.close()
-                cache.__exit__()
+                try:
+                    writer.close()
+                finally:
+                    cache.__exit__()
             phases.mark("insert")
             phases.seconds["store_cpu"] = round(writer.cpu, 3)
             if not result.ok or matches is None:
