@@ -69,6 +69,7 @@ def _prepare_postgres(url: str) -> None:
 
 def _township(n: int, election_day: date) -> tuple[object, object]:
     """A township with two villages in one campaign: (the village's election, the other's)."""
+    from huanjie.apps.campaigns.models import StageRecord
     from huanjie.apps.campaigns.services import campaign_create, election_create
     from huanjie.apps.places.models import Area
     from huanjie.apps.places.services import area_create
@@ -92,6 +93,9 @@ def _township(n: int, election_day: date) -> tuple[object, object]:
         )
         for a in (village, neighbour)
     ]
+    # 选民登记 open (the roll changes only then), as after the preparation stage.
+    StageRecord.objects.filter(election__in=elections, stage="preparation").update(state="closed")
+    StageRecord.objects.filter(election__in=elections, stage="registration").update(state="open")
     return elections[0], elections[1]
 
 

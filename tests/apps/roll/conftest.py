@@ -155,15 +155,33 @@ def csv_bytes(rows: Sequence[dict[str, Any]], encoding: str = "gb18030") -> byte
     return out.getvalue().encode(encoding)
 
 
+def open_registration(election: Any) -> Any:
+    """Put an election in 选民登记 (preparation done, registration open), as the stage pages
+    would after the preparation part's own checks; the roll changes only then."""
+    from huanjie.apps.campaigns.models import StageRecord
+
+    StageRecord.objects.filter(election=election, stage="preparation").update(state="closed")
+    StageRecord.objects.filter(election=election, stage="registration").update(state="open")
+    return election
+
+
+@pytest.fixture
+def election(election: Any) -> Any:
+    """The shared fixture's 青山村 election, with registration open."""
+    return open_registration(election)
+
+
 @pytest.fixture
 def hongxing(election: Any, tree: dict[str, Any], users: dict[str, Any]) -> Any:
-    """红星村's election in the same campaign as 青山村's."""
+    """红星村's election in the same campaign as 青山村's, with registration open."""
     from huanjie.apps.campaigns.services import election_create
 
-    return election_create(
-        acting_user=users["town"],
-        campaign=election.campaign,
-        area=tree["hongxing"],
-        election_day=DAY,
-        members=5,
+    return open_registration(
+        election_create(
+            acting_user=users["town"],
+            campaign=election.campaign,
+            area=tree["hongxing"],
+            election_day=DAY,
+            members=5,
+        )
     )

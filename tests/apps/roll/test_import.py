@@ -277,3 +277,29 @@ def test_a_failure_while_storing_leaves_everything_as_it_was(
     # The villager groups the storing thread had created are rolled back with the rest.
     assert Area.objects.filter(level=Area.Level.GROUP).count() == groups_before
     assert not AuditEntry.objects.filter(action="area.create", after__name="第二村民小组").exists()
+
+
+def test_the_roll_changes_only_while_registration_is_open(
+    media: Path, election: Any, users: dict[str, Any], xlsx: XlsxWriter
+) -> None:
+    from huanjie.apps.campaigns.models import StageRecord
+
+    record = StageRecord.objects.get(election=election, stage="registration")
+    content = xlsx({"表": good_people()})
+    for state, code in (("pending", "stage_not_open"), ("closed", "stage_closed")):
+        record.state = state
+        record.save()
+        with pytest.raises(services.RollError) as err:
+            services.import_start(
+                acting_user=users["qingshan"], election=election, files=[("a.xlsx", content)]
+            )
+        assert err.value.code == code
+        with pytest.raises(services.RollError, match="选民登记阶段"):
+            services.voter_add(
+                acting_user=users["qingshan"],
+                election=election,
+                values={"name": "周杰", "id_number": make_id(datetime.date(1990, 1, 1), 15)},
+                today=TODAY,
+            )
+    assert Voter.objects.count() == 0
+    assert ImportBatch.objects.count() == 0

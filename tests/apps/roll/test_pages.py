@@ -18,7 +18,14 @@ from huanjie.apps.campaigns.services import stage_blockers
 from huanjie.apps.roll import selectors, services
 from huanjie.apps.roll.models import ImportBatch, Objection, PrintJob, Status, Voter
 from huanjie.core.stages import Stage
-from tests.apps.roll.conftest import TODAY, XlsxWriter, good_people, make_id, person
+from tests.apps.roll.conftest import (
+    TODAY,
+    XlsxWriter,
+    good_people,
+    make_id,
+    open_registration,
+    person,
+)
 
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
@@ -204,12 +211,14 @@ def test_registers_new_removed_away_and_the_difference(
     old_campaign = campaign_create(
         acting_user=users["town"], area=tree["town"], term=11, default_profile="village/zhejiang"
     )
-    old = election_create(
-        acting_user=users["town"],
-        campaign=old_campaign,
-        area=tree["qingshan"],
-        election_day=datetime.date(2021, 12, 20),
-        members=5,
+    old = open_registration(
+        election_create(
+            acting_user=users["town"],
+            campaign=old_campaign,
+            area=tree["qingshan"],
+            election_day=datetime.date(2021, 12, 20),
+            members=5,
+        )
     )
     before = [*good_people()[:3], person("钱多", datetime.date(1950, 1, 1), 81)]
     before[1]["村民小组"] = "第二村民小组"

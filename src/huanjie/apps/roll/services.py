@@ -84,9 +84,27 @@ def registration_closed(election: Election) -> bool:
     ).exists()
 
 
+def registration_state(election: Election) -> str:
+    record = election.stages.filter(stage=stages.Stage.REGISTRATION.value).first()
+    return record.state if record is not None else stages.State.PENDING.value
+
+
 def _require_writable(election: Election) -> None:
-    if registration_closed(election):
-        raise RollError("选民登记阶段已完成，不能再修改选民名单；如需修改，请先重新开启该阶段", "")
+    """The roll changes only while 选民登记 is open: before, election day may still move (and
+    with it everyone's age on that day); after, nominations and proxies rest on the roll."""
+    state = registration_state(election)
+    if state == stages.State.CLOSED:
+        raise RollError(
+            f"{election.area.name}的选民登记阶段已完成，不能再修改选民名单；如需修改，请先重新开启该阶段",
+            "",
+            "stage_closed",
+        )
+    if state != stages.State.OPEN:
+        raise RollError(
+            f"{election.area.name}的选民登记阶段尚未开始：请先在“计划与阶段”中开始该阶段",
+            "",
+            "stage_not_open",
+        )
 
 
 def _lock(election: Election) -> Election:
@@ -1190,8 +1208,7 @@ def duplicate_resolve(
             .get(pk=case.second_id)
         )
         for v in (first, second):
-            if registration_closed(v.election):
-                raise RollError(f"{v.election.area.name}的选民登记阶段已完成，不能再修改", "")
+            _require_writable(v.election)
         kept = (
             [first, second]
             if choice == DuplicateCase.Outcome.BOTH

@@ -65,7 +65,7 @@ def index(request: HttpRequest, election_id: int) -> HttpResponse:
         "objections_open": selectors.objections(election).filter(decided_on__isnull=True).count(),
         "filing_open": selectors.filing_open(election, today),
         "blockers": selectors.blockers(election),
-        "closed": services.registration_closed(election),
+        "stage_state": services.registration_state(election),
         "form": forms.ImportForm(),
         "today": today,
     }
