@@ -64,8 +64,6 @@ class Walk:
         self.contexts: list[Any] = []
         self.pages: dict[str, Any] = {}
         self.n = 0
-        for old in [*shots.glob("[0-9][0-9]-*"), *shots.glob("FAILED-*")]:
-            old.unlink()
 
     def login(self, username: str) -> Any:
         context = self.browser.new_context(
@@ -124,12 +122,20 @@ class Walk:
         )
         return plain
 
-    def close(self, failed: bool) -> None:
+    def close(self, failed: bool, test: str) -> None:
         for username, page in self.pages.items():
             if failed and not page.is_closed():
-                page.screenshot(path=str(self.shots / f"FAILED-{username}.png"), full_page=True)
+                path = self.shots / f"FAILED-{test}-{username}.png"
+                page.screenshot(path=str(path), full_page=True)
         for context in self.contexts:
             context.close()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _fresh_shots(shots_dir: Path) -> None:
+    """Screenshots and PDFs of an earlier run are removed, so what is there is this run's."""
+    for old in [*shots_dir.glob("[0-9][0-9]-*"), *shots_dir.glob("FAILED-*")]:
+        old.unlink()
 
 
 @pytest.fixture
@@ -148,7 +154,7 @@ def walk(
     w = Walk(browser, live_server.url, shots_dir)
     yield w
     report = getattr(request.node, "rep_call", None)
-    w.close(failed=report is None or report.failed)
+    w.close(failed=report is None or report.failed, test=request.node.name)
 
 
 def ok(page: Any, text: str = "") -> None:
@@ -444,3 +450,48 @@ def publish(page: Any, heading: str) -> None:
     card = page.locator(f".card:has(h2:has-text('{heading}'))")
     submit(page, card.locator("button:has-text('公布')"))
     ok(page, "已公布")
+
+
+def test_the_demonstration_township_at_a_glance(walk: Walk) -> None:
+    """What the township office sees of the other villages: a high-risk village preparing,
+    a village whose posted list has an objection pending, a village taking nominations,
+    and the campaign's risk levels. Screenshots named ``town-…``."""
+    seed_demo(out=io.StringIO())
+    town = walk.login("zhenban")
+    walk.n = 90  # after the walk's own screenshots
+    town.goto(f"{walk.base}/campaigns/")
+    town.click("text=第12届换届选举")
+    overview = {
+        name: town.locator(f"tbody tr:has(a:text-is('{name}'))")
+        for name in ("溪口村", "白云村", "红星村", "东岭村")
+    }
+    expect(overview["溪口村"].locator(".badge.overdue")).to_have_text("高")
+    expect(overview["东岭村"]).to_contain_text("未研判")
+    expect(town.locator("p.muted").first).to_contain_text("高风险 1")
+
+    town.click("a:text-is('溪口村')")
+    town.click("nav.parts >> text=准备工作")
+    expect(town.locator("#evaluations")).to_contain_text("不得再提名")
+    expect(town.locator("#audit")).to_contain_text("未公布")
+    expect(town.locator("#risk .badge").first).to_have_text("高")
+    walk.shot(town, "town-high-risk-village")
+    town.click("text=本届各村（社区）风险等级一览")
+    expect(town.locator("body")).to_contain_text("村集体土地征收补偿分配存在争议")
+    walk.shot(town, "town-risk-levels")
+
+    town.goto(f"{walk.base}/campaigns/")
+    town.click("text=第12届换届选举")
+    town.click("a:text-is('白云村')")
+    town.click("nav.parts >> text=选民登记")
+    expect(town.locator("text=1 件申诉未作决定")).to_be_visible()
+    walk.shot(town, "town-objection-pending")
+    town.click("nav.parts >> text=申诉")
+    expect(town.locator("main")).to_contain_text("漏登")
+    walk.shot(town, "town-objections")
+
+    town.goto(f"{walk.base}/campaigns/")
+    town.click("text=第12届换届选举")
+    town.click("a:text-is('红星村')")
+    town.click("nav.parts >> text=候选人")
+    expect(town.locator("main")).to_contain_text("被提名人名单：11 人")
+    walk.shot(town, "town-nominations")
