@@ -1,6 +1,7 @@
 """Writes of voter registration: imports, single additions and removals, duplicate cases, the
-published list, objections and voter cards. One transaction and one audit entry each; a
-refused or failed operation leaves the roll exactly as it was."""
+published list, objections and voter cards. One transaction and one audit entry each (an
+import: one for its start, one for its outcome); a refused or failed operation leaves the
+roll exactly as it was."""
 
 from __future__ import annotations
 
@@ -49,9 +50,7 @@ from huanjie.core.roll import cards as core_cards
 from huanjie.core.roll import columns as cols
 from huanjie.core.roll import objections as core_objections
 from huanjie.core.roll.dedup import find_duplicates, name_key, pairs
-from huanjie.core.roll.eligibility import (
-    NO_DOUBLE_REGISTRATION,
-)
+from huanjie.core.roll.eligibility import NO_DOUBLE_REGISTRATION
 from huanjie.core.roll.idcard import check as check_id
 
 User = AbstractBaseUser | None
@@ -61,7 +60,7 @@ User = AbstractBaseUser | None
 THREADED_WRITER = True
 #: Errors kept in the batch row (all of them go to errors.csv beside the uploaded files).
 ERRORS_KEPT = 200
-#: Rows per INSERT statement.
+#: Duplicate cases per INSERT statement.
 INSERT_BATCH = 5000
 
 
@@ -76,12 +75,6 @@ def _user_id(user: User) -> int | None:
 
 def _media_root() -> Path:
     return Path(settings.MEDIA_ROOT)
-
-
-def registration_closed(election: Election) -> bool:
-    return election.stages.filter(
-        stage=stages.Stage.REGISTRATION.value, state=stages.State.CLOSED.value
-    ).exists()
 
 
 def registration_state(election: Election) -> str:
