@@ -303,3 +303,23 @@ def test_the_roll_changes_only_while_registration_is_open(
             )
     assert Voter.objects.count() == 0
     assert ImportBatch.objects.count() == 0
+
+
+def test_errors_name_the_cells_of_a_table_that_does_not_start_at_a1(
+    media: Path, election: Any, users: dict[str, Any]
+) -> None:
+    import io
+
+    import xlsxwriter
+
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    sheet = book.add_worksheet("名单")
+    rows = good_people()[:2]
+    sheet.write_row(3, 2, ["姓名", "公民身份号码", "出生日期"])  # header on row 4, from column C
+    sheet.write_row(4, 2, [rows[0]["姓名"], rows[0]["公民身份号码"], "1970-03-04"])
+    sheet.write_row(5, 2, [rows[1]["姓名"], rows[1]["公民身份号码"], "1985-07-09"])  # wrong day
+    book.close()
+    batch = run(election, users["qingshan"], [("偏移.xlsx", out.getvalue())])
+    assert batch.state == ImportBatch.State.FAILED
+    assert [(e["row"], e["column"], e["header"]) for e in batch.errors] == [(6, "E", "出生日期")]

@@ -216,11 +216,16 @@ def _spreadsheet_sources(path: Path, label: str) -> Iterator[_Source]:
             info.skipped = "空工作表"
             yield _Source(info, [], 0, None, 0)
             continue
-        if start[0] > 0:
-            # python-calamine may start iterating at the top of the sheet or at the used
-            # area; the used area's first row is never blank, so one row tells which.
+        if start != (0, 0):
+            # The used area does not start at A1. python-calamine (0.9) iterates from the top
+            # row of the sheet but from the used area's first column; check both on the first
+            # row rather than rely on it: the used area's first row is never blank, and a row
+            # from column A is wider than the used area.
             probe = next(iter(sheet.iter_rows()), None)
-            info.row_base = 1 if probe is None or _is_blank(list(probe)) else start[0] + 1
+            if probe is not None:
+                cells = list(probe)
+                info.row_base = 1 if start[0] > 0 and _is_blank(cells) else start[0] + 1
+                info.col_base = 0 if len(cells) == end[1] + 1 and start[1] > 0 else start[1]
         yield _Source(info, sheet.iter_rows(), start[0], end[0], sheet.height)
 
 
