@@ -15,7 +15,7 @@ import io
 import re
 import subprocess
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import date, timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -192,8 +192,14 @@ def fill_form(page: Any, form: str, values: dict[str, str]) -> None:
 
 
 def test_a_village_from_campaign_to_formal_candidates(walk: Walk) -> None:
-    seed_demo(out=io.StringIO())
     today = timezone.localdate()
+    # The demonstration's election day is fixed (2026-12-20); the walk's dates (an audit
+    # period to 2026-10-31, a list posted a week ago and due by 11-30, the formal list due
+    # by 12-15) all hold on the days from 2026-11-01 to 2026-12-07.
+    assert date(2026, 11, 1) <= today <= date(2026, 12, 7), (
+        f"今天是 {today}：示范选举日 {ELECTION_DAY} 的期限已不适合这次演示"
+    )
+    seed_demo(out=io.StringIO())
 
     # -- The township office sets up 青山村's election ---------------------------------------
     town = walk.login("zhenban")
@@ -435,6 +441,16 @@ def register(walk: Walk, page: Any, election_url: str, today: Any) -> None:
     assert oldest.id_number not in text  # public lists mask the ID number
     page.goto(f"{election_url}/roll/")
     expect(page.locator("text=完成“选民登记”阶段尚待")).to_have_count(0)
+
+    # Voter cards, numbered in the order of the posted list.
+    page.goto(f"{election_url}/roll/cards/")
+    submit(page, "button:has-text('为未编号的选民编号')")
+    ok(page, f"已为 {len(voters)} 名选民编号")
+    submit(page, "button:has-text('生成选民证（PDF）')")
+    ok(page, "已开始生成选民证")
+    walk.shot(page, "voter-cards")
+    cards = walk.pdf(page, "下载", "voter-cards", "选民证", "青山村")
+    assert [v.name for v in voters if v.name not in cards] == []  # a card for every voter
 
 
 def enter_tally(page: Any) -> None:

@@ -193,13 +193,15 @@ def _seed(today: date) -> None:
     county = _area(COUNTY, None, code="330599")
     town = _area(TOWNSHIP, county, code="330599101")
     villages = {}
-    for name, groups in VILLAGES:
-        village = _area(name, town)
+    # 12-digit statistical codes: village committees 2xx, residents' committees 0xx (voter
+    # card numbers start with them).
+    for n, (name, groups) in enumerate(VILLAGES, start=201):
+        village = _area(name, town, code=f"{town.code}{n}")
         villages[name] = village
         for group in GROUP_NAMES[:groups]:
             _area(group, village)
-    for name in COMMUNITIES:
-        _area(name, town, is_community=True)
+    for n, name in enumerate(COMMUNITIES, start=1):
+        _area(name, town, code=f"{town.code}{n:03d}", is_community=True)
 
     def user(username: str, full_name: str, role: Role, area: Area) -> AbstractBaseUser:
         return user_create(
