@@ -62,15 +62,30 @@ REQUIRES: Mapping[Stage, tuple[Stage, ...]] = {
 }
 
 #: The deadline (an id of the profile's ``deadlines``) by which each stage should be
-#: closed; the first id the profile defines is used, else election day.
+#: closed; the first id the profile defines is used, else election day. Registration is
+#: complete once the list is published (组织法 第十四条第一款); objections to it run on
+#: beside nomination and must be decided before voting opens.
 DUE: Mapping[Stage, tuple[str, ...]] = {
     Stage.PREPARATION: ("voter_list_published",),
-    Stage.REGISTRATION: ("objection_decided", "voter_list_published"),
+    Stage.REGISTRATION: ("voter_list_published",),
     Stage.NOMINATION: ("candidates_published",),
     Stage.PROXIES: ("proxy_filing_closes",),
     Stage.ELECTION: (),
     Stage.HANDOVER: ("handover_due",),
 }
+
+#: Which stage's work meets each deadline: once that stage is closed, the deadline no
+#: longer counts as "next" in the overview. Deadlines not listed belong to voting.
+DEADLINE_STAGE: Mapping[str, Stage] = {
+    "voter_list_published": Stage.REGISTRATION,
+    "objection_filing_closes": Stage.ELECTION,
+    "objection_decided": Stage.ELECTION,
+    "self_nomination_closes": Stage.NOMINATION,
+    "candidates_published": Stage.NOMINATION,
+    "proxy_filing_closes": Stage.PROXIES,
+    "handover_due": Stage.HANDOVER,
+}
+
 
 #: (from, action) → to, for every stage alike; the drawing in docs/state-machines/stages.md
 #: is checked against this table by the tests.

@@ -123,11 +123,16 @@ def test_stages_follow_the_machine_and_are_audited(
         AuditEntry.objects.filter(action__startswith="stage.").values_list("action", flat=True)
     )
     assert entries == ["stage.open", "stage.close"]
-    row = election_row(election, datetime.date(2026, 12, 1))
+    row = election_row(election, datetime.date(2026, 11, 25))
     assert row.current is not None
     assert row.current.stage is Stage.REGISTRATION
-    # Registration's due date (objection decisions) has not passed on 1 December.
+    # The list is due by 30 November (组织法 第十四条第一款): not overdue on the 25th, but on
+    # 1 December it is; the next deadline shown is the list's.
     assert not row.overdue
+    assert row.next_deadline is not None
+    assert row.next_deadline.id == "voter_list_published"
+    late = election_row(election, datetime.date(2026, 12, 1))
+    assert [s.stage for s in late.overdue] == [Stage.REGISTRATION]
 
 
 @pytest.mark.usefixtures("no_blockers")

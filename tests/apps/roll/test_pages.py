@@ -17,7 +17,7 @@ from huanjie.apps.audit.models import AuditEntry
 from huanjie.apps.campaigns.services import stage_blockers
 from huanjie.apps.roll import selectors, services
 from huanjie.apps.roll.models import ImportBatch, Objection, PrintJob, Status, Voter
-from huanjie.core.stages import Stage
+from huanjie.core.stages import Action, Stage
 from tests.apps.roll.conftest import (
     TODAY,
     XlsxWriter,
@@ -297,7 +297,9 @@ def test_publication_objections_and_decisions(
     # Five days from the day after: Sat 11-28 is a rest day, so the window ends Mon 11-30.
     assert pub.filing_closes == datetime.date(2026, 11, 30)
     assert pub.voter_count == 5
-    blockers = stage_blockers(election, Stage.REGISTRATION)
+    # Registration is complete once the list is out; the objection window holds voting.
+    assert stage_blockers(election, Stage.REGISTRATION) == []
+    blockers = stage_blockers(election, Stage.ELECTION, Action.OPEN)
     assert any("申诉期限" in b for b in blockers)
     late_day = datetime.date(2026, 12, 1)
     with pytest.raises(services.RollError) as err:
@@ -338,7 +340,7 @@ def test_publication_objections_and_decisions(
         voter=zhang,
         today=datetime.date(2026, 11, 26),
     )
-    assert any("未作出处理决定" in b for b in stage_blockers(election, Stage.REGISTRATION))
+    assert any("未作出处理决定" in b for b in stage_blockers(election, Stage.ELECTION, Action.OPEN))
     # 孙丽 is on the register but not eligible (less than a year): an upheld 漏登 with the
     # established facts decides again, in the same transaction.
     services.objection_decide(
@@ -423,7 +425,9 @@ def test_publication_objections_and_decisions(
     assert baseless.roll_change == {"action": "none", "late": True}  # due 11-30
     li.refresh_from_db()
     assert li.status == Status.REGISTERED
-    assert not any("未作出处理决定" in b for b in stage_blockers(election, Stage.REGISTRATION))
+    assert not any(
+        "未作出处理决定" in b for b in stage_blockers(election, Stage.ELECTION, Action.OPEN)
+    )
     c = client_for(u)
     response = c.get(f"/elections/{election.pk}/roll/objections/decisions.pdf")
     assert response["Content-Type"] == "application/pdf"
@@ -557,3 +561,42 @@ def test_cross_village_cases_are_for_the_township(
     assert api.status_code == 200, api.content
     assert api.json()["open"] is False
     assert not selectors.open_cases(election).exists()
+
+
+def test_objections_run_on_after_registration_is_complete(
+    media: Path, election: Any, users: dict[str, Any], xlsx: XlsxWriter
+) -> None:
+    """组织法 第十四条: once the list is posted registration is complete and nomination may
+    start; objections are still filed and decided, and an upheld one still changes the roll,
+    until voting opens."""
+    from huanjie.apps.campaigns.services import stage_change
+
+    imported(election, users["qingshan"], xlsx)
+    u = users["qingshan"]
+    published = datetime.date(2026, 11, 23)
+    services.list_publish(acting_user=u, election=election, published_on=published, today=published)
+    stage_change(acting_user=u, election=election, stage=Stage.REGISTRATION, action=Action.CLOSE)
+    zhang = Voter.objects.get(name="张伟")
+    objection = services.objection_file(
+        acting_user=u,
+        election=election,
+        filed_on=datetime.date(2026, 11, 24),
+        filed_by_name="李四",
+        kind="remove",
+        content="已迁往杭州",
+        voter=zhang,
+        today=datetime.date(2026, 11, 24),
+    )
+    services.objection_decide(
+        acting_user=u,
+        objection=objection,
+        outcome="upheld",
+        reason="经核实已迁出",
+        decided_on=datetime.date(2026, 11, 25),
+        today=datetime.date(2026, 11, 25),
+    )
+    zhang.refresh_from_db()
+    assert zhang.status == "removed"
+    # Other changes to the roll wait for registration to be reopened.
+    with pytest.raises(services.RollError, match="选民登记阶段已完成"):
+        services.voter_remove(acting_user=u, voter=Voter.objects.get(name="刘芳"), reason="moved")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -35,11 +36,25 @@ def elections_for(user: AnyUser, campaign: Campaign) -> QuerySet[Election]:
     )
 
 
+#: Other parts report the dates on which events really happened (e.g. the voter list was
+#: posted on 11-19), so later deadlines count from them: ``fn(election) -> {deadline id: date}``.
+ActualFn = Callable[[Election], dict[str, date]]
+_ACTUALS: list[ActualFn] = []
+
+
+def register_actual_dates(fn: ActualFn) -> None:
+    if fn not in _ACTUALS:
+        _ACTUALS.append(fn)
+
+
 def election_schedule(election: Election) -> list[ScheduledDeadline]:
-    """Every statutory deadline of the election's profile, counted back from election day."""
+    """Every statutory deadline of the election's profile: counted back from election day,
+    and forward from the actual date of events that have happened."""
     profile = load_profile(election.profile_id)
     rules = [DeadlineRule.from_data(d) for d in profile.deadlines]
-    return schedule(rules, election.election_day, strict=False)
+    ids = {r.id for r in rules}
+    actual = {k: v for fn in _ACTUALS for k, v in fn(election).items() if k in ids}
+    return schedule(rules, election.election_day, actual=actual, strict=False)
 
 
 def stage_states(election: Election) -> dict[stages.Stage, stages.State]:
@@ -59,9 +74,15 @@ class ElectionRow:
 def election_row(election: Election, today: date) -> ElectionRow:
     items = election_schedule(election)
     deadlines = {d.id: (d.date, d.label) for d in items}
-    statuses = stages.status(stage_states(election), deadlines, election.election_day, today)
+    states = stage_states(election)
+    statuses = stages.status(states, deadlines, election.election_day, today)
     current = next((s for s in statuses if s.state is not stages.State.CLOSED), None)
-    upcoming = [d for d in items if d.date >= today]
+
+    def met(deadline_id: str) -> bool:
+        owner = stages.DEADLINE_STAGE.get(deadline_id, stages.Stage.ELECTION)
+        return states[owner] is stages.State.CLOSED
+
+    upcoming = [d for d in items if d.date >= today and not met(d.id)]
     return ElectionRow(
         election=election,
         statuses=statuses,

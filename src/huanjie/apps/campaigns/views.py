@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from huanjie.apps.accounts.selectors import can_change, visible_areas
+from huanjie.apps.accounts.selectors import can_change, require_change, visible_areas
 from huanjie.apps.campaigns import forms, selectors, services
 from huanjie.apps.errors import ServiceError
 from huanjie.apps.places.models import Area
@@ -71,7 +71,8 @@ def overview(request: HttpRequest, campaign_id: int) -> HttpResponse:
         "election_day": campaign.default_election_day,
         "profile_id": campaign.default_profile,
     }
-    form = forms.ElectionForm(request.POST or None, areas=free, initial=initial)
+    choices = [("", "— 请选择 —"), *free]
+    form = forms.ElectionForm(request.POST or None, areas=choices, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         area = Area.objects.get(pk=data["area"])
@@ -151,6 +152,8 @@ def election_detail(request: HttpRequest, election_id: int) -> HttpResponse:
             "schedule": selectors.schedule_with_election_day(election),
             "posts": election.posts.all(),
             "writable": writable,
+            "may_move_day": can_change(request.user, election.campaign.area),
+            "profile": load_profile(election.profile_id),
             "day_form": forms.ElectionDayForm(initial={"election_day": election.election_day}),
             "today": today,
         },
@@ -161,6 +164,8 @@ def election_detail(request: HttpRequest, election_id: int) -> HttpResponse:
 @require_POST
 def election_set_day(request: HttpRequest, election_id: int) -> HttpResponse:
     election = selectors.election_for(request.user, election_id, change=True)
+    # Election day is set by the township (or county) that runs the campaign.
+    require_change(request.user, election.campaign.area)
     form = forms.ElectionDayForm(request.POST)
     if not form.is_valid():
         messages.error(request, "选举日：请填写有效日期")

@@ -19,7 +19,8 @@ class Area(models.Model):
     name = models.CharField("名称", max_length=100)
     code = models.CharField("区划代码", max_length=12, blank=True)
     is_community = models.BooleanField("城市社区（居民委员会）", default=False)
-    # "/1/5/23/": the ids from the root down, so a subtree is one indexed prefix match.
+    # "/00000001/00000005/00000023/": the ids from the root down, zero-padded, so a subtree is
+    # one indexed prefix match and ordering by path lists siblings in creation order.
     path = models.CharField(max_length=255, db_index=True, editable=False)
 
     class Meta:

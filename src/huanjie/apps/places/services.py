@@ -46,7 +46,8 @@ def area_create(
             is_community=is_community,
             path="",
         )
-        area.path = f"{parent.path if parent else '/'}{area.pk}/"
+        # Ids zero-padded, so ordering by path keeps siblings in the order they were created.
+        area.path = f"{parent.path if parent else '/'}{area.pk:08d}/"
         area.save(update_fields=["path"])
         audit_record(
             acting_user=acting_user,

@@ -268,27 +268,39 @@ def objections(election: Election) -> QuerySet[Objection]:
 
 
 def blockers(election: Election) -> list[str]:
-    """What keeps 选民登记 from being completed (registered with the stage machine)."""
+    """What keeps 选民登记 from being completed (registered with the stage machine): the list
+    is complete once it is published (村民委员会组织法 第十四条第一款) with no duplicate left."""
     reasons: list[str] = []
     if running_batch(election) is not None:
         reasons.append("有一批选民导入正在进行")
     n = open_cases(election).count()
     if n:
         reasons.append(f"尚有 {n} 组重复登记未处理（村民委员会组织法 第十三条第三款）")
-    pub = publication(election)
-    if pub is None:
+    if publication(election) is None:
         reasons.append("选民名单尚未公布（村民委员会组织法 第十四条第一款）")
-    else:
-        today = timezone.localdate()
-        if today <= pub.filing_closes:
-            reasons.append(
-                f"申诉期限至 {pub.filing_closes.isoformat()} 24 时届满，届满后才能完成选民登记"
-                "（村民委员会组织法 第十四条第二款）"
-            )
+    return reasons
+
+
+def voting_blockers(election: Election) -> list[str]:
+    """What keeps voting from opening: the objection window and undecided objections
+    (村民委员会组织法 第十四条第二款). Registered with the stage machine (on open)."""
+    reasons: list[str] = []
+    pub = publication(election)
+    if pub is not None and timezone.localdate() <= pub.filing_closes:
+        reasons.append(
+            f"对选民名单的申诉期限至 {pub.filing_closes.isoformat()} 24 时届满"
+            "（村民委员会组织法 第十四条第二款）"
+        )
     undecided = objections(election).filter(decided_on__isnull=True).count()
     if undecided:
         reasons.append(f"尚有 {undecided} 件申诉未作出处理决定（村民委员会组织法 第十四条第二款）")
     return reasons
+
+
+def actual_dates(election: Election) -> dict[str, date]:
+    """The list's real publication date: objection deadlines count from it."""
+    pub = publication(election)
+    return {"voter_list_published": pub.published_on} if pub is not None else {}
 
 
 def filing_open(election: Election, today: date | None = None) -> bool:

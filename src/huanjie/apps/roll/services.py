@@ -82,10 +82,20 @@ def registration_state(election: Election) -> str:
     return record.state if record is not None else stages.State.PENDING.value
 
 
-def _require_writable(election: Election) -> None:
+def _require_writable(election: Election, *, objection: bool = False) -> None:
     """The roll changes only while 选民登记 is open: before, election day may still move (and
-    with it everyone's age on that day); after, nominations and proxies rest on the roll."""
+    with it everyone's age on that day); after, nominations and proxies rest on the roll.
+
+    The objection procedure (``objection=True``, 组织法 第十四条第二款) is the exception: it
+    runs on after registration is complete, beside nomination, until voting opens."""
     state = registration_state(election)
+    if objection and state == stages.State.CLOSED:
+        voting = election.stages.filter(stage=stages.Stage.ELECTION.value).first()
+        if voting is None or voting.state == stages.State.PENDING.value:
+            return
+        raise RollError(
+            f"{election.area.name}的投票选举已经开始，不能再受理或处理申诉", "", "voting_started"
+        )
     if state == stages.State.CLOSED:
         raise RollError(
             f"{election.area.name}的选民登记阶段已完成，不能再修改选民名单；如需修改，请先重新开启该阶段",
@@ -1386,7 +1396,7 @@ def objection_file(
         subject_name, subject_id_number = voter.name, voter.id_number
     with transaction.atomic():
         election = _lock(election)
-        _require_writable(election)
+        _require_writable(election, objection=True)
         publication = ListPublication.objects.filter(election=election).first()
         if publication is None:
             raise RollError("选民名单尚未公布，公布后才能受理申诉", "")
@@ -1459,7 +1469,7 @@ def objection_decide(
         raise RollError(str(refusal), "decided_on")
     with transaction.atomic():
         election = _lock(objection.election)
-        _require_writable(election)
+        _require_writable(election, objection=True)
         objection = Objection.objects.select_for_update().get(pk=objection.pk)
         if objection.decided:
             raise RollError(f"申诉 {objection.number} 已于 {objection.decided_on} 作出决定", "")
