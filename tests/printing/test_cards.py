@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import zlib
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -12,9 +13,12 @@ from huanjie.printing import (
     MissingCharactersError,
     UnmaskedIdError,
     VoterCard,
+    forms,
     proxy_certificates,
     voter_cards,
 )
+from huanjie.printing._fonts import text_width
+from huanjie.printing._layout import MM
 from tests.printing import samples
 from tests.printing.conftest import Raster, pdf_pages, pdf_text
 
@@ -135,3 +139,67 @@ def test_printed_proxy_pages_are_not_blank(
 ) -> None:
     for page in rasterise(proxy_pdf, "proxy_certificates"):
         assert 0.01 < page.dark_share < 0.5
+
+
+def _extents(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, float, float]]:
+    """Record the horizontal extent of every line of text the card builders draw."""
+    drawn: list[tuple[str, float, float]] = []
+    original = forms.draw_text
+
+    def record(c: Any, x: float, y: float, text: str, size: float, **kw: Any) -> None:
+        width = text_width(text, size) + kw.get("space", 0.0) * max(len(text) - 1, 0)
+        left = {"left": x, "center": x - width / 2, "right": x - width}[kw.get("align", "left")]
+        drawn.append((text, left, left + width))
+        original(c, x, y, text, size, **kw)
+
+    monkeypatch.setattr(forms, "draw_text", record)
+    return drawn
+
+
+LONG = "青山镇青山村第十二届村民委员会暨第八届村务监督委员会换届选举（补充选举）"
+
+
+def test_no_text_runs_off_a_voter_card(monkeypatch: pytest.MonkeyPatch) -> None:
+    drawn = _extents(monkeypatch)
+    batch = samples.card_batch(2)
+    long_card = dataclasses.replace(
+        batch.cards[0],
+        name="阿卜杜热合曼·买买提明·艾合买提江·吐尔逊",
+        group="青山村第十二村民小组（原下塘自然村合并）",
+        serial="330599101201-QS-2027-000123",
+    )
+    voter_cards(
+        dataclasses.replace(
+            batch,
+            election=LONG,
+            committee="青山镇青山村第十二届村民委员会换届选举村民选举委员会",
+            hours="上午7:30至12:00，下午13:30至17:00（流动票箱另行通知）",
+            cards=[long_card],
+        )
+    )
+    value_x = forms._CARD_PAD + forms._CARD_LABEL_W
+    for text, left, right in drawn:
+        assert left >= 0, text
+        assert right <= forms._CARD_W, text
+        if abs(left - value_x) < 0.01:  # a value beside its label must stop short of the QR code
+            assert right <= forms._CARD_QR_X, text
+    for text in (long_card.name, long_card.group, long_card.serial):
+        assert any(t == text for t, _, _ in drawn), text
+
+
+def test_no_text_runs_off_a_proxy_certificate(monkeypatch: pytest.MonkeyPatch) -> None:
+    drawn = _extents(monkeypatch)
+    batch = samples.proxy_batch()
+    proxy_certificates(
+        dataclasses.replace(
+            batch,
+            election=LONG,
+            committee="青山镇青山村第十二届村民委员会换届选举村民选举委员会",
+            basis="《中华人民共和国村民委员会组织法》第十五条第四款、《浙江省村民委员会选举办法》第二十六条",
+        )
+    )
+    margin = 3 * MM
+    for text, left, right in drawn:
+        column = int((left + right) / 2 // forms._PROXY_W)
+        assert left >= column * forms._PROXY_W + margin, text
+        assert right <= (column + 1) * forms._PROXY_W - margin, text

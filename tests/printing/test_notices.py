@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 
 import pytest
 
 from huanjie.printing import (
+    Candidate,
     Heading,
     MissingCharactersError,
     Names,
     Notice,
+    PostCandidates,
     Table,
     UnmaskedIdError,
     audit_results_notice,
@@ -273,3 +276,96 @@ def test_notices_render_to_non_blank_pages(
     for name, pdf in built.items():
         for page in rasterise(pdf, name):
             assert 0.005 < page.dark_share < 0.3
+
+
+def _village_posts(members: int) -> list[PostCandidates]:
+    """The posts of the walkthrough's 初步候选人名单 (by votes), ``members`` 委员 candidates."""
+
+    def c(name: str, sex: str, age: int, votes: int) -> Candidate:
+        return Candidate(name=name, sex=sex, age=age, note=f"提名票 {votes} 票")
+
+    extra = ["郑鹏", "施小龙", "郑文斌", "应红梅", "俞素芬", "傅强", "陈立", "沈伟"]
+    return [
+        PostCandidates(
+            post="主任", seats=1, candidates=[c("傅仁德", "男", 67, 152), c("傅亮", "男", 41, 87)]
+        ),
+        PostCandidates(
+            post="副主任",
+            seats=1,
+            candidates=[c("施晓东", "男", 41, 131), c("应晓东", "男", 57, 78)],
+        ),
+        PostCandidates(
+            post="妇女委员",
+            seats=1,
+            candidates=[c("陈桂英", "女", 66, 160), c("沈琴", "女", 43, 92)],
+        ),
+        PostCandidates(
+            post="委员",
+            seats=max(members - 1, 1),
+            candidates=[
+                c(name, "男", 40 + i, 170 - 10 * i) for i, name in enumerate(extra[:members])
+            ],
+        ),
+    ]
+
+
+_PERIOD = "公示期5日，自2026年11月21日至2026年11月26日（自公布次日起算，民法典第二百零一条）。"
+_OBJECT = "对名单有异议的，请在公示期内向村民选举委员会或者乡镇人民政府反映。"
+
+
+def _village_list(members: int, intro_lines: int = 0) -> bytes:
+    intro = (
+        f"根据{LAW}第十五条的规定，经登记参加选举的村民直接提名，现将青山村第12届村民委员会"
+        "选举初步候选人名单公布如下：" + "（说明文字。）" * (12 * intro_lines)
+    )
+    return candidate_list_notice(
+        stage="preliminary",
+        election="青山村第12届村民委员会选举",
+        issuer="青山村村民选举委员会",
+        date=date(2026, 11, 21),
+        posts=_village_posts(members),
+        order_note="按提名得票多少为序",
+        intro=intro,
+        closing=[_PERIOD, _OBJECT],
+        basis=[f"{LAW}第十五条第一款"],
+    )
+
+
+def test_the_closing_and_signature_stay_with_the_last_section() -> None:
+    # The walkthrough's list ran one sentence over page 1: page 2 held that sentence and the
+    # signature. Now the last section (委员) moves with the closing and the signature.
+    pages = [p.replace("\n", "") for p in pdf_pages(_village_list(3))]
+    last = pages[-1]
+    for part in ("四、委员初步候选人", "郑文斌", "施小龙", "郑鹏", _PERIOD, _OBJECT):
+        assert part in last, part
+    assert "青山村村民选举委员会" in last
+    assert "2026年11月21日" in last
+    assert "郑鹏" not in "".join(pages[:-1])  # the section is not split across pages
+
+
+@pytest.mark.parametrize("intro_lines", [0, 1, 2, 3])
+@pytest.mark.parametrize("members", [1, 2, 3, 4, 5, 6, 8])
+def test_a_page_never_holds_only_closing_sentences_and_the_signature(
+    members: int, intro_lines: int
+) -> None:
+    pages = [p.replace("\n", "") for p in pdf_pages(_village_list(members, intro_lines))]
+    last = pages[-1]
+    assert _OBJECT in last
+    assert "青山村村民选举委员会" in last
+    names = [c.name for post in _village_posts(members) for c in post.candidates]
+    assert any(name in last for name in names), f"{len(pages)} pages; last: {last[:80]}"
+
+
+def test_a_notice_of_paragraphs_keeps_two_with_the_signature() -> None:
+    for n in range(14, 26):
+        body = [f"第{i}段。" + "村民选举委员会依法开展换届选举工作，" * 4 for i in range(1, n + 1)]
+        pages = pdf_pages(
+            notice(
+                Notice(
+                    title="公告", issuer="青山村村民选举委员会", date=date(2027, 1, 1), body=body
+                )
+            )
+        )
+        last = re.sub(r"第 \d+ 页 共 \d+ 页", "", pages[-1]).replace("\n", "")
+        # Something of the paragraph before the last one is on the signature's page too.
+        assert last.index(f"第{n}段") > 0, f"{n} paragraphs: {last[:60]}"

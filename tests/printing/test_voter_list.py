@@ -16,8 +16,12 @@ from huanjie.printing import (
     Voter,
     VoterGroup,
     VoterListNotice,
+    forms,
     voter_list_notice,
 )
+from huanjie.printing._fonts import text_width
+from huanjie.printing._guard import Guard
+from huanjie.printing._layout import MM
 from tests.printing import samples
 from tests.printing.conftest import Raster, pdf_pages, pdf_text
 
@@ -87,8 +91,9 @@ def test_masked_ids_and_categories_print_and_no_full_id_appears(
     first = notice.groups[0].voters[0]
     assert first.id_masked in text
     assert "1985.11" in text or first.birth is not None
+    solid = re.sub(r"\s", "", text)
     for category in RegistrationCategory:
-        assert category.value in text
+        assert category.value in solid
     assert not re.search(r"\d{17}[\dX]", text)
 
 
@@ -177,3 +182,52 @@ def test_the_printed_pages_are_not_blank(
         assert abs(page.width - 496) <= 1  # A4 portrait at 60 dpi
         assert abs(page.height - 702) <= 1
         assert 0.02 < page.dark_share < 0.4
+
+
+#: The statute's own wording of the third category (组织法 第十三条第二款第三项), as a province
+#: might print it: far longer than the column.
+STATUTE_WORDING = (
+    "户籍不在本村，在本村居住一年以上，本人申请参加选举，"
+    "并且经村民会议或者村民代表会议同意参加选举的公民"
+)
+
+
+def test_no_cell_text_is_cut_off(notice: VoterListNotice) -> None:
+    """Every cell's text is printed in full: each category label, long names and notes, and a
+    province's long wording, wrapped in their cells rather than cut or run into the next."""
+    long_ones = [
+        Voter(
+            name="阿卜杜热合曼·买买提明·艾合买提江",
+            sex="男",
+            id_masked="330523********1234",
+            category=STATUTE_WORDING,
+            note="2027年1月10日村民代表会议同意，原籍江西省上饶市，在本村经营农家乐",
+        ),
+        *(
+            Voter(name=name, sex="女", category=c.value)
+            for name, c in zip(("甲一", "乙二", "丙三"), RegistrationCategory, strict=True)
+        ),
+    ]
+    small = dataclasses.replace(
+        notice,
+        groups=[
+            VoterGroup(name="第一村民小组", voters=notice.groups[0].voters[:20]),
+            VoterGroup(name="第二村民小组", voters=long_ones),
+        ],
+    )
+    pdf = voter_list_notice(small)
+    solid = re.sub(r"\s", "", pdf_text(pdf))
+    for voter in [*small.groups[0].voters, *long_ones]:
+        for text in (voter.name, voter.category, voter.note, voter.id_masked):
+            assert re.sub(r"\s", "", text) in solid, text
+    # Layout: no line of any cell is wider than its column.
+    rows = [row for _, _, group in forms._voter_rows(small, Guard("raise")) for row in group]
+    widths = [w * MM - 2 * forms._VL_PAD for _, w, _ in forms._VL_COLS]
+    for row in rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            for line in cell.lines:
+                assert text_width(line, cell.size) <= width + 0.01, line
+    # The roll's two long labels break at their commas, at the list's usual size.
+    category = rows[-1].cells[5]
+    assert category.lines == ["户籍不在本村，居住一年以上，", "经村民会议或村民代表会议同意"]
+    assert category.size == forms._VL_SIZE

@@ -130,6 +130,32 @@ def fit_lines(
     return s, lines
 
 
+def clause_lines(text: str, size: float, width: float, smallest: float) -> tuple[float, list[str]]:
+    """One line if ``text`` fits down to ``smallest``; else lines broken after its commas (a
+    clause is never split unless it is wider than the line), at ``size``."""
+    s = fit(text, size, width, smallest)
+    if text_width(text, s) <= width:
+        return s, [text]
+    clauses = re.findall(r"[^，、；]+[，、；]?", text)
+    lines: list[str] = []
+    for clause in clauses:
+        if lines and text_width(lines[-1] + clause, size) <= width:
+            lines[-1] += clause
+        elif text_width(clause, size) <= width:
+            lines.append(clause)
+        else:
+            lines.extend(wrap(clause, size, width))
+    return size, lines
+
+
+def fit_always(text: str, size: float, width: float, smallest: float) -> float:
+    """Like :func:`fit`, but smaller than ``smallest`` rather than wider than ``width``: for a
+    field that has one line and must never run over its box."""
+    s = fit(text, size, width, smallest)
+    w = text_width(text, s)
+    return s if w <= width else s * width / w * 0.999
+
+
 def draw_text(
     c: Any,
     x: float,

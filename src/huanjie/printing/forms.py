@@ -38,6 +38,7 @@ from huanjie.printing._layout import (
     A4_W,
     GREY,
     MM,
+    clause_lines,
     cn_date,
     cn_number,
     cn_weekday,
@@ -45,6 +46,7 @@ from huanjie.printing._layout import (
     draw_qr,
     draw_text,
     fit,
+    fit_always,
     fit_lines,
     rendering,
     wrap,
@@ -108,11 +110,12 @@ ORGANIC_LAW = "《中华人民共和国村民委员会组织法》"
 
 
 class RegistrationCategory(StrEnum):
-    """The three ways a villager is registered to vote (村民委员会组织法 第十三条第二款)."""
+    """The three ways a villager is registered to vote (村民委员会组织法 第十三条第二款), in the
+    words the roll uses; the list prints them in full (a long one over two lines)."""
 
     RESIDENT = "户籍在本村并居住"
-    ABSENT_OPTED_IN = "户籍在本村不居住本人表示参加"
-    NONRESIDENT_ADMITTED = "户籍不在本村居住一年以上经同意"
+    ABSENT_OPTED_IN = "户籍在本村不居住，本人表示参加选举"
+    NONRESIDENT_ADMITTED = "户籍不在本村，居住一年以上，经村民会议或村民代表会议同意"
 
 
 def _new_canvas(buf: BinaryIO, title: str) -> Any:
@@ -182,8 +185,8 @@ _VL_COLS = (
     ("性别", 8.0, "center"),
     ("出生年月", 16.0, "center"),
     ("身份证号", 35.0, "center"),
-    ("登记类别", 47.0, "left"),
-    ("备注", 39.0, "left"),
+    ("登记类别", 56.0, "left"),
+    ("备注", 30.0, "left"),
 )
 _VL_SIZE = 9.0
 _VL_SMALLEST = 7.0
@@ -224,10 +227,17 @@ def _voter_rows(notice: VoterListNotice, guard: Guard) -> list[tuple[str, int, l
             cells: list[_Cell] = []
             for i, raw in enumerate(texts):
                 text = guard(raw, where)
-                if i in (1, 5, 6):  # name, category, note: shrink a little, then wrap
-                    size, lines = fit_lines(text, _VL_SIZE, widths[i], 7.5 if i != 6 else 8.0)
-                else:
-                    size, lines = fit(text, _VL_SIZE, widths[i], _VL_SMALLEST), [text]
+                if i == 5:  # category: one line, else broken at its commas
+                    size, lines = clause_lines(text, _VL_SIZE, widths[i], 8.0)
+                elif i in (1, 6):  # name, note: shrink a little, then wrap
+                    size, lines = fit_lines(text, _VL_SIZE, widths[i], 7.5 if i == 1 else 8.0)
+                else:  # short fields: shrink to one line, wrap only what still does not fit
+                    size = fit(text, _VL_SIZE, widths[i], _VL_SMALLEST)
+                    lines = (
+                        [text]
+                        if text_width(text, size) <= widths[i]
+                        else wrap(text, size, widths[i])
+                    )
                 cells.append(_Cell(size, lines))
             n = max(len(cell.lines) for cell in cells)
             rows.append(_Row(cells, max(_VL_ROW_MIN, n * _VL_LEADING + 4.5)))
@@ -363,7 +373,7 @@ def _draw_voter_page(
     for _, w, _ in _VL_COLS:
         xs.append(xs[-1] + w * MM)
     if number == 1:
-        size = fit(title, 17.0, width - 0.5 * len(title), 11.0)
+        size = fit_always(title, 17.0, width - 0.5 * len(title), 11.0)
         draw_text(c, A4_W / 2, _VL_TOP - 18, title, size, align="center", bold=True, space=0.5)
         y = _VL_TOP - 30 - 10
         for line in wrap("　　" + intro, 10.0, width):
@@ -445,7 +455,7 @@ def _draw_voter_page(
     # footer
     c.setLineWidth(0.4)
     c.line(left, _VL_BOTTOM + _VL_FOOTER, left + width, _VL_BOTTOM + _VL_FOOTER)
-    size = fit(objection, 9.0, width, 7.0)
+    size = fit_always(objection, 9.0, width, 7.0)
     draw_text(c, left, _VL_BOTTOM + _VL_FOOTER - 12, objection, size)
     who = f"{committee}　{cn_date(notice.published)}公布"
     draw_text(c, left, _VL_BOTTOM + 2, who, 9.0)
@@ -581,7 +591,7 @@ def _draw_card_static(c: Any, common: dict[str, str], notes: list[str], with_pla
     top = _CARD_H
     draw_text(c, mid, top - 11 * MM, "选民证", 16.0, align="center", bold=True, space=8)
     election = common["election"]
-    size = fit(election, 9.0, _CARD_W - 2 * _CARD_PAD, 6.5)
+    size = fit_always(election, 9.0, _CARD_W - 2 * _CARD_PAD, 6.5)
     draw_text(c, mid, top - 16.5 * MM, election, size, align="center")
     x = _CARD_PAD
     value_x = x + _CARD_LABEL_W
@@ -591,12 +601,14 @@ def _draw_card_static(c: Any, common: dict[str, str], notes: list[str], with_pla
         if label == "选举日期：":
             draw_text(c, value_x, y, common["day"], 9.5)
         elif label == "投票时间：":
-            draw_text(c, value_x, y, common["hours"], fit(common["hours"], 9.5, _CARD_VALUE_W, 7))
+            draw_text(
+                c, value_x, y, common["hours"], fit_always(common["hours"], 9.5, _CARD_VALUE_W, 7)
+            )
         elif label == "投票地点：" and with_place:
             _draw_card_place(c, common["place"], y)
     committee = common["committee"]
     right = _CARD_W - _CARD_PAD
-    size = fit(committee, 9.0, 60 * MM, 6.5)
+    size = fit_always(committee, 9.0, 60 * MM, 6.5)
     draw_text(c, right, 9.5 * MM, committee, size, align="right")
     draw_text(c, right, 5.5 * MM, "（盖章）", 8.0, align="right", color=GREY)
     ny = 9.5 * MM
@@ -622,9 +634,9 @@ def _draw_card_variable(
     draw_qr(c, payload, _CARD_QR_X, _CARD_QR_Y, _CARD_QR, mask=qr_mask)
     x = _CARD_PAD + _CARD_LABEL_W
     y = _CARD_FIRST
-    draw_text(c, x, y, name, fit(name, 12.0, _CARD_VALUE_W, 6.5), bold=True)
-    draw_text(c, x, y - _CARD_STEP, group, fit(group, 9.5, _CARD_VALUE_W, 6.5))
-    draw_text(c, x, y - 2 * _CARD_STEP, serial, fit(serial, 9.5, _CARD_VALUE_W, 6.5))
+    draw_text(c, x, y, name, fit_always(name, 12.0, _CARD_VALUE_W, 6.5), bold=True)
+    draw_text(c, x, y - _CARD_STEP, group, fit_always(group, 9.5, _CARD_VALUE_W, 6.5))
+    draw_text(c, x, y - 2 * _CARD_STEP, serial, fit_always(serial, 9.5, _CARD_VALUE_W, 6.5))
     if place != common["place"]:
         _draw_card_place(c, place, y - (len(_card_rows(common)) - 1) * _CARD_STEP)
 
@@ -766,9 +778,11 @@ def _draw_proxy(
     x = x0 + pad
     draw_text(c, mid, top - 15 * MM, "委托投票证", 18.0, align="center", bold=True, space=6)
     election = common.election
-    draw_text(c, mid, top - 22 * MM, election, fit(election, 10.0, inner, 7.0), align="center")
+    draw_text(
+        c, mid, top - 22 * MM, election, fit_always(election, 10.0, inner, 7.0), align="center"
+    )
     number = f"编号：{face.serial}"
-    draw_text(c, right, top - 28 * MM, number, fit(number, 9.0, inner, 6.0), align="right")
+    draw_text(c, right, top - 28 * MM, number, fit_always(number, 9.0, inner, 6.0), align="right")
 
     label_w = text_width("委托事项：", 10.0) + 2
     y = top - 37 * MM
@@ -780,7 +794,7 @@ def _draw_proxy(
             draw_text(c, x + label_w, y, line, size, bold=bold)
             y -= size + 4
         if extra:
-            esize = fit(extra, 8.0, inner - label_w, 6.0)
+            esize = fit_always(extra, 8.0, inner - label_w, 6.0)
             draw_text(c, x + label_w, y + 1, extra, esize, color=GREY)
             y -= esize + 3
         y -= 4.5
@@ -808,6 +822,10 @@ def _draw_proxy(
         c.restoreState()
         y -= 7 * MM
     committee = common.committee
-    draw_text(c, right, y0 + 17 * MM, committee, fit(committee, 10.0, inner, 7.0), align="right")
+    draw_text(
+        c, right, y0 + 17 * MM, committee, fit_always(committee, 10.0, inner, 7.0), align="right"
+    )
     draw_text(c, right, y0 + 12 * MM, common.issued, 10.0, align="right")
-    draw_text(c, x, y0 + 6 * MM, common.basis, fit(common.basis, 7.0, inner, 5.5), color=GREY)
+    draw_text(
+        c, x, y0 + 6 * MM, common.basis, fit_always(common.basis, 7.0, inner, 5.5), color=GREY
+    )

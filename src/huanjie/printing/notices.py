@@ -374,9 +374,54 @@ def _flowable(b: Block, styles: dict[str, Any], widths: list[float] | None = Non
     return [_p(b, styles["body"])]
 
 
+#: A final table of at most this many rows moves whole (with its subheading) when the closing
+#: has to move to the next page; a longer one leaves its last rows to go with the closing.
+_SHORT_TABLE = 4
+_CARRIED_ROWS = 3
+
+
+def _split_tail(blocks: list[Block]) -> tuple[list[Block], list[Block]]:
+    """Where the end of the body starts: the closing paragraphs and the block before them.
+
+    Returns ``(kept, carried)``: ``carried`` goes onto the signature's page together with the
+    closing, so the last page never holds only a sentence and the signature. The block before
+    the closing paragraphs is carried whole with its subheading (a short table, a list of
+    names) or, for a long table, its last rows (under the repeated header).
+    """
+    end = len(blocks)
+    while end > 0 and isinstance(blocks[end - 1], str):
+        end -= 1
+    closing = blocks[end:]
+    if end == 0:  # only paragraphs: the last two go with the signature
+        k = min(2, len(blocks))
+        return blocks[: len(blocks) - k], blocks[len(blocks) - k :]
+    last = blocks[end - 1]
+    start = end - 1
+    if isinstance(last, Table) and len(last.rows) > _SHORT_TABLE:
+        k = _CARRIED_ROWS
+        head = Table(header=last.header, rows=last.rows[:-k], widths=last.widths, align=last.align)
+        tail = Table(header=last.header, rows=last.rows[-k:], widths=last.widths, align=last.align)
+        return [*blocks[:start], head], [tail, *closing]
+    if start > 0 and isinstance(blocks[start - 1], Heading):
+        start -= 1
+    if start == 0:  # the whole notice is one section: carry the closing only
+        return blocks[:end], closing
+    return blocks[:start], blocks[start:]
+
+
+def _content_end(blocks: Sequence[Block]) -> int:
+    """The index of the first closing paragraph (after the last table, heading or names); in a
+    notice of paragraphs only, the index of the last paragraph."""
+    end = len(blocks)
+    while end > 0 and isinstance(blocks[end - 1], str):
+        end -= 1
+    return end if end > 0 else max(len(blocks) - 1, 0)
+
+
 def _story(n: Notice, pages: dict[str, int], keep_last: bool) -> list[Any]:
-    """The flowables of a notice. With ``keep_last`` the last block (or the last rows of a
-    final table) moves with the signature, so the signature never stands alone on a page."""
+    """The flowables of a notice. With ``keep_last`` the end of the body (the closing
+    paragraphs and the section or table rows before them) moves with the signature, so the
+    signature and a closing sentence never stand alone on a page."""
     styles = _styles(n.red)
     size, lines = _title_lines(n.title, _AVAIL)
     title_style = ParagraphStyle(
@@ -397,27 +442,31 @@ def _story(n: Notice, pages: dict[str, int], keep_last: bool) -> list[Any]:
     if n.table is not None:
         blocks.append(n.table)
     blocks.extend(n.closing)
-    carried: list[Any] = []
+    carried: list[Block] = []
     if keep_last and blocks:
-        last = blocks.pop()
-        if isinstance(last, Table) and len(last.rows) >= 2:
-            widths = _column_widths(last, _AVAIL)
-            k = min(3, len(last.rows) - 1)
-            blocks.append(Table(header=last.header, rows=last.rows[:-k], align=last.align))
-            story_widths = widths
-            carried = _flowable(
-                Table(header=last.header, rows=last.rows[-k:], align=last.align), styles, widths
-            )
-        else:
-            story_widths = None
-            carried = _flowable(last, styles)
-    else:
-        story_widths = None
+        blocks, carried = _split_tail(blocks)
+    # A table split in two keeps the same column widths on both pages.
+    widths: dict[int, list[float]] = {}
+    if carried and isinstance(carried[0], Table) and blocks and isinstance(blocks[-1], Table):
+        whole = Table(
+            header=carried[0].header,
+            rows=[*blocks[-1].rows, *carried[0].rows],
+            widths=carried[0].widths,
+            align=carried[0].align,
+        )
+        widths[id(blocks[-1])] = widths[id(carried[0])] = _column_widths(whole, _AVAIL)
+    # "body" marks the page where the body's content ends (before the closing paragraphs): a
+    # signature on a later page stands with nothing but closing sentences.
+    mark_at = len(blocks) if keep_last else _content_end(blocks)
     for i, b in enumerate(blocks):
-        final_table = keep_last and i == len(blocks) - 1 and isinstance(b, Table)
-        story += _flowable(b, styles, story_widths if final_table else None)
-    story.append(_Mark(pages, "body"))
-    tail: list[Any] = [_Mark(pages, "signature"), *carried]
+        if i == mark_at:
+            story.append(_Mark(pages, "body"))
+        story += _flowable(b, styles, widths.get(id(b)))
+    if mark_at >= len(blocks):
+        story.append(_Mark(pages, "body"))
+    tail: list[Any] = [_Mark(pages, "signature")]
+    for b in carried:
+        tail += _flowable(b, styles, widths.get(id(b)))
     if n.basis:
         tail.append(_p("依据：" + "；".join(n.basis), styles["basis"]))
     tail += [Spacer(1, 22), _p(n.issuer, styles["sign"]), _p(cn_date(n.date), styles["sign"])]
@@ -464,8 +513,8 @@ def notice(n: Notice, *, missing: Missing = "raise", out: BinaryIO | None = None
             doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
             return buf.getvalue(), pages, marks
 
-        # Pass 1 counts the pages and finds a signature alone on the last page; pass 2 (again
-        # if the last block had to move) prints "第 N 页 共 M 页".
+        # Pass 1 counts the pages and finds a signature with only closing sentences on its page;
+        # pass 2 (again if the end of the body had to move) prints "第 N 页 共 M 页".
         _, count, marks = build(None, keep_last=False)
         keep_last = marks.get("signature", 0) > marks.get("body", 0)
         if keep_last:
