@@ -139,9 +139,55 @@ def test_other_villages_get_403(decided: Any, users: dict[str, Any]) -> None:
         (f"/candidates/{candidate_id}/withdraw", {"written": True, "reason": "x"}),
         (f"/candidates/{candidate_id}/statement", {"statement": "x"}),
         ("/notices", {"kind": "preliminary", "start": "2026-11-21", "days": 5}),
+        ("/reviews", {"department": "justice", "findings": []}),
     ]
     county = client_for(users["county"])  # sees Qingshan, may not change it
     for path, data in writes:
         assert post(observer, f"{api}{path}", data).status_code == 403, path
         assert post(county, f"{api}{path}", data).status_code == 403, path
     assert county.get(f"{api}/").status_code == 200
+
+
+def test_a_department_reply_and_a_correction_over_the_api(
+    decided: Any, clerks: dict[str, Any]
+) -> None:
+    api = base(decided)
+    one, coordinator = client_for(clerks["one"]), client_for(clerks["coordinator"])
+    ids = [c["id"] for c in one.get(f"{api}/").json()["candidates"]]
+    refused = post(
+        one,
+        f"{api}/reviews",
+        {
+            "department": "justice",
+            "findings": [{"candidate_id": ids[0], "finding": "unqualified"}]
+            + [{"candidate_id": i, "finding": "qualified"} for i in ids[1:]],
+        },
+    )
+    assert refused.status_code == 400
+    assert refused.json()["field"] == f"reason_{ids[0]}"
+    for d in Department.values:
+        response = post(
+            one,
+            f"{api}/reviews",
+            {
+                "department": d,
+                "findings": [{"candidate_id": i, "finding": "qualified"} for i in ids],
+            },
+        )
+        assert response.status_code == 200, response.json()
+    assert {c["status"] for c in response.json()} == {"qualified"}
+    today = timezone.localdate().isoformat()
+    first = post(coordinator, f"{api}/notices", {"kind": "formal", "start": today, "days": 25})
+    assert first.status_code == 201
+    again = post(coordinator, f"{api}/notices", {"kind": "formal", "start": today, "days": 25})
+    assert again.status_code == 400
+    assert again.json()["code"] == "already_published"
+    fixed = post(
+        coordinator,
+        f"{api}/notices",
+        {"kind": "formal", "start": today, "days": 24, "reason": "公示天数有误"},
+    )
+    assert fixed.status_code == 201
+    notices = one.get(f"{api}/notices").json()
+    assert [n["current"] for n in notices] == [True, False]
+    assert notices[1]["superseded_reason"] == "更正并重新公布：公示天数有误"

@@ -231,6 +231,7 @@ def test_other_villages_get_403(
         assert client.get(url(name, decided, *args)).status_code == 403, name
     posts = [
         (url("index", decided), {"kind": "preliminary", "start": "2026-11-21", "days": "5"}),
+        (url("reviews", decided), {"department": "justice", "reviewed_on": "2026-11-21"}),
         (url("nominees", decided), {"q": "李明"}),
         (url("round_start", decided), {}),
         (url("tally", decided, 1), {"chair:issued": "1"}),
@@ -280,3 +281,148 @@ def test_revote_sheet_has_only_the_tied(nominated: Any, clerks: dict[str, Any]) 
     assert "待定 1 名" in page
     overview = client_for(clerks["one"]).get(url("index", nominated)).content.decode()
     assert "曹勇、王红 提名票数相等，须就其重新投票确定 1 名候选人" in overview
+
+
+def test_nominees_list_is_full_width_and_does_not_wrap(
+    voters: dict[str, Any], clerks: dict[str, Any]
+) -> None:
+    election = voters["李明"].election
+    client = client_for(clerks["one"])
+    client.post(url("nominees", election), {"lines": "李明\n林秀英"})
+    page = client.get(url("nominees", election)).content.decode()
+    # The list is its own card after the forms' grid, not a column beside them.
+    grid_end = page.index("</div>\n</div>", page.index('class="grid"'))
+    assert page.index('id="nominee-list"') > grid_end
+    row = re.search(r'<tr id="nominee-\d+">.*?</tr>', page, re.S)
+    assert row is not None
+    cells = row.group(0)
+    assert '<td class="nowrap">李明</td>' in cells  # name, group, number and button: one line
+    assert '<td class="nowrap">第一村民小组</td>' in cells
+    assert re.search(r'<td class="nowrap"[^>]*><form method="post" class="inline"', cells)
+
+
+def test_a_tally_whose_entries_agree_says_so_and_offers_no_resolution(
+    nominated: Any, clerks: dict[str, Any]
+) -> None:
+    one, two = client_for(clerks["one"]), client_for(clerks["two"])
+    one.post(url("round_start", nominated))
+    tally_url = url("tally", nominated, 1)
+    data = {k: str(v) for k, v in sheet(**CLEAR).items()}
+    response = one.post(tally_url, data, follow=True)
+    assert "第一次录入已保存。第二次录入须由另一名录入人" in response.content.decode()
+    response = two.post(tally_url, data, follow=True)
+    page = response.content.decode()
+    assert "两次录入一致，提名票统计结果已确定，初步候选人已据此确定" in page
+    assert "已录入：已确定" not in page
+    assert "两次录入一致，已确定。" in page
+    assert "clerk_one" in page  # who entered, and when
+    assert "clerk_two" in page
+    for gone in (
+        "不一致 <strong>0</strong> 处",
+        "请核对纸质统计表后选择",
+        "核对处理</h2>",
+        "须由第三人核对处理",
+    ):
+        assert gone not in page, gone
+    # A third person may still reopen it, as a correction apart from the status.
+    coordinator = client_for(clerks["coordinator"]).get(tally_url).content.decode()
+    assert "发现统计结果有误？重新录入" in coordinator
+    assert "核对处理</h2>" not in coordinator
+
+
+def test_resolved_differences_are_stated(nominated: Any, clerks: dict[str, Any]) -> None:
+    one, two = client_for(clerks["one"]), client_for(clerks["two"])
+    coordinator = client_for(clerks["coordinator"])
+    one.post(url("round_start", nominated))
+    tally_url = url("tally", nominated, 1)
+    data = {k: str(v) for k, v in sheet(**CLEAR).items()}
+    one.post(tally_url, data)
+    typo = dict(data, **{votes_key("chair", "王强"): "3"})
+    page = two.post(tally_url, typo, follow=True).content.decode()
+    assert "与第一次录入不一致：须由未参与录入的第三人核对处理" in page
+    assert "两次录入有 1 处不一致" in page
+    page = coordinator.post(
+        url("tally_resolve", nominated, 1), {"action": "keep_second"}, follow=True
+    ).content.decode()
+    assert "已采用第二次录入，统计结果已确定。" in page
+    assert "经qingshan核对纸质统计表" in page
+    assert "采用第二次录入，统计结果已确定。" in page
+    assert "核对处理</h2>" not in page  # nothing left to resolve
+    assert "不一致 <strong>1</strong> 处（红色）。已按上述核对处理确定。" in page
+
+
+def test_a_department_records_every_candidate_on_one_form(
+    decided: Any, clerks: dict[str, Any], users: dict[str, Any]
+) -> None:
+    town = client_for(users["town"])
+    today = timezone.localdate().isoformat()
+    page = town.get(url("index", decided)).content.decode()
+    assert "资格审查（按部门录入）" in page
+    assert "记录组织部门的审查意见" in page  # the first department still to reply
+    active = list(selectors.candidates(decided))
+    assert page.count('value="qualified" checked') == len(active)  # 合格 preselected
+    lin = next(c for c in active if c.voter.name == "林秀英")
+    data = {"department": "justice", "reviewed_on": today}
+    data |= {f"finding_{c.pk}": "qualified" for c in active}
+    data[f"finding_{lin.pk}"] = "unqualified"
+    page = town.post(url("reviews", decided), data).content.decode()
+    assert "林秀英的理由：请填写" in page
+    assert not selectors.candidates(decided).filter(reviews__isnull=False).exists()
+    data[f"reason_{lin.pk}"] = "受过刑事处罚未满五年"
+    data[f"finding_{active[0].pk}"] = ""  # 暂未回复: not recorded
+    response = town.post(url("reviews", decided), data, follow=True)
+    body = response.content.decode()
+    assert "已记录司法行政部门对 8 名候选人的审查意见（1 名不合格，已按提名票数依次递补）" in body
+    assert response.redirect_chain[-1][0].endswith("?department=justice#reviews")
+    lin.refresh_from_db()
+    assert lin.status == Status.DISQUALIFIED
+    assert Candidate.objects.get(election=decided, voter__name="蔡丽").status == Status.PRELIMINARY
+    assert not active[0].reviews.exists()
+    # Every department: everyone qualified; the per-candidate form still works alongside.
+    for d in Department.values:
+        rows = [c for c in selectors.candidates(decided) if c.is_active]
+        town.post(
+            url("reviews", decided),
+            {"department": d, "reviewed_on": today}
+            | {f"finding_{c.pk}": "qualified" for c in rows},
+        )
+    assert {c.status for c in selectors.candidates(decided) if c.is_active} == {Status.QUALIFIED}
+    page = town.get(url("index", decided)).content.decode()
+    assert "全部候选人已审查合格" in page
+
+
+def test_formal_list_once_published_is_shown_and_not_republished_by_one_click(
+    decided: Any, clerks: dict[str, Any]
+) -> None:
+    client = client_for(clerks["coordinator"])
+    today = timezone.localdate().isoformat()
+    client.post(url("index", decided), {"kind": "preliminary", "start": today, "days": "5"})
+    page = client.get(url("index", decided)).content.decode()
+    assert "初步候选人名单已于" in page
+    assert "<h2>公示初步候选人名单</h2>" not in page
+    _qualify_all(decided, clerks["one"])
+    client.post(url("index", decided), {"kind": "formal", "start": today, "days": "25"})
+    notice = selectors.current_notice(decided, "formal")
+    assert notice is not None
+    page = client.get(url("index", decided)).content.decode()
+    assert "<h2>公布正式候选人名单</h2>" not in page
+    assert "<h2>公示初步候选人名单</h2>" not in page
+    assert "更正并重新公布正式候选人名单" in page
+    assert url("notice_pdf", decided, notice.pk) in page
+    # The current state comes first: the formal list, then the candidates, then the work.
+    assert page.index('id="formal"') < page.index('id="candidates"') < page.index('id="tally"')
+    assert '<td class="nowrap">25 日，至' in page
+    assert '<span class="badge closed nowrap">有效</span>' in page
+    # The same form sent again (a second click) is refused: a correction needs a reason.
+    again = client.post(url("index", decided), {"kind": "formal", "start": today, "days": "25"})
+    assert again.status_code == 400
+    assert "如需更正并重新公布，请写明更正理由" in again.content.decode()
+    assert selectors.current_notice(decided, "formal") == notice
+    response = client.post(
+        url("index", decided),
+        {"kind": "formal", "start": today, "days": "24", "reason": "公示天数有误"},
+    )
+    assert response.status_code == 302
+    page = client.get(url("index", decided)).content.decode()
+    assert "已更新" in page
+    assert "更正并重新公布：公示天数有误" in page

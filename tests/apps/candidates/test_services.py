@@ -467,3 +467,126 @@ def test_stroke_order_follows_the_profile_convention() -> None:
 
     assert order("village/national") == ["王强", "王秀英", "李明"]
     assert order("village/zhejiang") == ["王秀英", "王强", "李明"]
+
+
+# --- A department's findings on every candidate at once ---------------------------------------
+
+
+def _all_qualified(election: Any) -> list[services.DepartmentFinding]:
+    return [
+        services.DepartmentFinding(candidate=c, finding="qualified")
+        for c in selectors.candidates(election).filter(status__in=["preliminary", "under_review"])
+    ]
+
+
+def test_a_department_records_all_its_findings_at_once_each_audited(
+    decided: Any, clerks: dict[str, Any]
+) -> None:
+    findings = _all_qualified(decided)
+    assert len(findings) == 9
+    before = AuditEntry.objects.filter(action="candidates.review").count()
+    stored = services.reviews_record(
+        acting_user=clerks["one"], election=decided, department="organisation", findings=findings
+    )
+    assert len(stored) == 9
+    assert AuditEntry.objects.filter(action="candidates.review").count() == before + 9
+    assert {c.status for c in selectors.candidates(decided)} == {Status.UNDER_REVIEW}
+    # The same reply again changes nothing and is not audited again.
+    again = services.reviews_record(
+        acting_user=clerks["one"], election=decided, department="organisation", findings=findings
+    )
+    assert again == []
+    assert AuditEntry.objects.filter(action="candidates.review").count() == before + 9
+    # Every department: all qualified, and the formal list may be published.
+    for d in ("civil_affairs", "public_security", "discipline", "justice", "township"):
+        services.reviews_record(
+            acting_user=clerks["one"], election=decided, department=d, findings=findings
+        )
+    assert {c.status for c in selectors.candidates(decided)} == {Status.QUALIFIED}
+
+
+def test_a_department_reply_is_stored_whole_or_not_at_all(
+    decided: Any, clerks: dict[str, Any]
+) -> None:
+    lin = candidate(decided, "林秀英")
+    findings = [
+        f
+        if f.candidate.pk != lin.pk
+        else services.DepartmentFinding(candidate=lin, finding="unqualified")
+        for f in _all_qualified(decided)
+    ]
+    with pytest.raises(CandidateError) as err:
+        services.reviews_record(
+            acting_user=clerks["one"], election=decided, department="justice", findings=findings
+        )
+    assert err.value.field == f"reason_{lin.pk}"
+    assert "林秀英的理由：请填写" in err.value.message
+    assert not selectors.candidates(decided).filter(reviews__isnull=False).exists()
+    with pytest.raises(CandidateError) as err:
+        services.reviews_record(
+            acting_user=clerks["one"], election=decided, department="police", findings=findings
+        )
+    assert err.value.field == "department"
+    with pytest.raises(CandidateError) as err:
+        services.reviews_record(
+            acting_user=clerks["one"], election=decided, department="justice", findings=[]
+        )
+    assert err.value.field == "findings"
+
+
+def test_unqualified_in_a_department_reply_backfills_once(
+    decided: Any, clerks: dict[str, Any]
+) -> None:
+    lin, zhu = candidate(decided, "林秀英"), candidate(decided, "朱平")
+    findings = [
+        services.DepartmentFinding(
+            candidate=f.candidate, finding="unqualified", reason="受过刑事处罚"
+        )
+        if f.candidate.pk in (lin.pk, zhu.pk)
+        else f
+        for f in _all_qualified(decided)
+    ]
+    decisions = selectors.latest_decision(decided)
+    assert decisions is not None
+    services.reviews_record(
+        acting_user=clerks["one"], election=decided, department="justice", findings=findings
+    )
+    assert candidate(decided, "林秀英").status == Status.DISQUALIFIED
+    assert "司法行政部门" in candidate(decided, "朱平").status_reason
+    # 蔡丽 and 王红 come in, by nomination votes; the decision is taken once.
+    assert by_post(decided, "preliminary")["women_member"] == ["蔡丽"]
+    assert by_post(decided, "preliminary")["member"] == ["王红"]
+    latest = selectors.latest_decision(decided)
+    assert latest is not None
+    assert latest.pk == decisions.pk + 1
+
+
+def test_a_published_list_is_replaced_only_as_a_correction_with_a_reason(
+    decided: Any, clerks: dict[str, Any]
+) -> None:
+    today = timezone.localdate()
+    qualify(decided, clerks["one"])
+    first = services.notice_publish(
+        acting_user=clerks["coordinator"], election=decided, kind="formal", start=today, days=25
+    )
+    with pytest.raises(CandidateError) as err:
+        services.notice_publish(
+            acting_user=clerks["coordinator"], election=decided, kind="formal", start=today, days=25
+        )
+    assert err.value.code == "already_published"
+    assert err.value.field == "reason"
+    assert selectors.current_notice(decided, "formal") == first
+    second = services.notice_publish(
+        acting_user=clerks["coordinator"],
+        election=decided,
+        kind="formal",
+        start=today,
+        days=24,
+        reason="公示天数有误",
+    )
+    first.refresh_from_db()
+    assert first.superseded_reason == "更正并重新公布：公示天数有误"
+    assert selectors.current_notice(decided, "formal") == second
+    entry = AuditEntry.objects.filter(action="candidates.notice_formal").order_by("-pk").first()
+    assert entry is not None
+    assert "公示天数有误" in str(entry.after)

@@ -137,6 +137,19 @@ class NoticeIn(Schema):
     kind: str
     start: date
     days: int
+    reason: str = ""  # 更正理由: required to replace a list that is published and in force
+
+
+class DepartmentFindingIn(Schema):
+    candidate_id: int
+    finding: str
+    reason: str = ""
+
+
+class DepartmentReviewIn(Schema):
+    department: str
+    reviewed_on: date | None = None
+    findings: list[DepartmentFindingIn]
 
 
 class NoticeOut(Schema):
@@ -418,6 +431,28 @@ def record_review(
     return _candidate_out(election, _get_candidate(election, candidate_id))
 
 
+@router.post("/reviews", response=list[CandidateOut])
+def record_department_reviews(
+    request: HttpRequest, election_id: Path[int], data: DepartmentReviewIn
+) -> list[CandidateOut]:
+    """One department's findings on several candidates at once (all stored or none)."""
+    election = election_for(request.user, election_id, change=True)
+    findings = [
+        services.DepartmentFinding(
+            candidate=_get_candidate(election, f.candidate_id), finding=f.finding, reason=f.reason
+        )
+        for f in data.findings
+    ]
+    services.reviews_record(
+        acting_user=request.user,  # type: ignore[arg-type]
+        election=election,
+        department=data.department,
+        findings=findings,
+        reviewed_on=data.reviewed_on,
+    )
+    return [_candidate_out(election, _get_candidate(election, f.candidate.pk)) for f in findings]
+
+
 @router.post("/candidates/{candidate_id}/withdraw", response=CandidateOut)
 def withdraw(
     request: HttpRequest, election_id: Path[int], candidate_id: int, data: WithdrawIn
@@ -465,6 +500,7 @@ def publish_notice(
         kind=data.kind,
         start=data.start,
         days=data.days,
+        reason=data.reason,
     )
     return Status(201, _notice_out(notice))
 

@@ -60,7 +60,18 @@ class StatementForm(forms.Form):
     pledge_date = forms.DateField(label="承诺书签订日期", required=False, widget=DateInput)
 
 
+class DepartmentReviewForm(forms.Form):
+    """A department's reply for every candidate; the findings are read per candidate
+    (``finding_<pk>``, ``reason_<pk>``) in ``views.department_reviews``."""
+
+    department = forms.ChoiceField(
+        label="审查部门", choices=Department.choices, widget=forms.HiddenInput
+    )
+    reviewed_on = forms.DateField(label="审查日期", widget=DateInput)
+
+
 class NoticeForm(forms.Form):
     kind = forms.ChoiceField(label="名单", choices=Notice.Kind.choices, widget=forms.HiddenInput)
     start = forms.DateField(label="公布日期", widget=DateInput)
     days = forms.IntegerField(label="公示天数", min_value=1, max_value=60)
+    reason = forms.CharField(label="更正理由", max_length=300, required=False)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -704,6 +705,76 @@ def _supersede_notices(election: Election, reason: str, acting_user: User) -> No
 # --- Qualification review, withdrawal, statements --------------------------------------------
 
 
+def _check_review_date(reviewed_on: date | None) -> date:
+    reviewed_on = reviewed_on or timezone.localdate()
+    if reviewed_on > timezone.localdate():
+        raise CandidateError("审查日期：不能晚于今天", "reviewed_on", "future")
+    return reviewed_on
+
+
+def _apply_review(
+    *,
+    acting_user: User,
+    election: Election,
+    c: Candidate,
+    department: str,
+    finding: str,
+    reason: str,
+    reviewed_on: date,
+) -> Review | None:
+    """Store one finding (inside the caller's transaction) and update the candidate's status;
+    audited. ``None`` when the department already found the same (nothing changes)."""
+    if not c.is_active:
+        raise CandidateError(
+            f"{c.voter.name}{c.get_status_display()}，不能再审查", "candidate", "not_active"
+        )
+    review = Review.objects.filter(candidate=c, department=department).first()
+    before = None
+    if review is None:
+        review = Review.objects.create(
+            candidate=c,
+            department=department,
+            finding=finding,
+            reason=reason,
+            reviewed_on=reviewed_on,
+            reviewer_id=_uid(acting_user),
+        )
+    else:
+        before = {"finding": review.finding, "reason": review.reason}
+        if before == {"finding": finding, "reason": reason}:
+            return None
+        review.finding, review.reason = finding, reason
+        review.reviewed_on, review.reviewer_id = reviewed_on, _uid(acting_user)
+        review.save()
+    status_before = c.status
+    label = Department(department).label
+    if finding == Finding.UNQUALIFIED:
+        c.status = Status.DISQUALIFIED
+        c.status_reason = f"资格审查不合格（{label}）：{reason}"[:300]
+    elif c.status != Status.FORMAL:
+        found = set(
+            c.reviews.filter(finding=Finding.QUALIFIED).values_list("department", flat=True)
+        )
+        c.status = Status.QUALIFIED if found >= set(Department.values) else Status.UNDER_REVIEW
+    c.save(update_fields=["status", "status_reason"])
+    audit_record(
+        acting_user=acting_user,
+        action="candidates.review",
+        obj=review,
+        area=election.area,
+        before=before,
+        after={
+            "candidate": c.voter.name,
+            "department": label,
+            "finding": finding,
+            "reason": reason,
+            "reviewed_on": reviewed_on,
+            "status": [status_before, c.status],
+        },
+    )
+    return review
+
+
 def review_record(
     *,
     acting_user: User,
@@ -723,62 +794,98 @@ def review_record(
     if finding not in Finding.values:
         raise CandidateError("审查意见：应为合格或不合格", "finding", "unknown_finding")
     reason = _clean(reason, "reason", "理由", required=finding == Finding.UNQUALIFIED)
-    reviewed_on = reviewed_on or timezone.localdate()
-    if reviewed_on > timezone.localdate():
-        raise CandidateError("审查日期：不能晚于今天", "reviewed_on", "future")
+    reviewed_on = _check_review_date(reviewed_on)
     with transaction.atomic():
         election = _lock(election)
         c = Candidate.objects.select_related("voter", "post").get(pk=candidate.pk)
-        if not c.is_active:
-            raise CandidateError(
-                f"{c.voter.name}{c.get_status_display()}，不能再审查", "candidate", "not_active"
-            )
-        review, created = Review.objects.get_or_create(
-            candidate=c,
-            department=department,
-            defaults={
-                "finding": finding,
-                "reason": reason,
-                "reviewed_on": reviewed_on,
-                "reviewer_id": _uid(acting_user),
-            },
-        )
-        before = None
-        if not created:
-            before = {"finding": review.finding, "reason": review.reason}
-            review.finding, review.reason = finding, reason
-            review.reviewed_on, review.reviewer_id = reviewed_on, _uid(acting_user)
-            review.save()
-        status_before = c.status
-        label = Department(department).label
-        if finding == Finding.UNQUALIFIED:
-            c.status = Status.DISQUALIFIED
-            c.status_reason = f"资格审查不合格（{label}）：{reason}"[:300]
-        elif c.status != Status.FORMAL:
-            found = set(
-                c.reviews.filter(finding=Finding.QUALIFIED).values_list("department", flat=True)
-            )
-            c.status = Status.QUALIFIED if found >= set(Department.values) else Status.UNDER_REVIEW
-        c.save(update_fields=["status", "status_reason"])
-        audit_record(
+        review = _apply_review(
             acting_user=acting_user,
-            action="candidates.review",
-            obj=review,
-            area=election.area,
-            before=before,
-            after={
-                "candidate": c.voter.name,
-                "department": label,
-                "finding": finding,
-                "reason": reason,
-                "reviewed_on": reviewed_on,
-                "status": [status_before, c.status],
-            },
+            election=election,
+            c=c,
+            department=department,
+            finding=finding,
+            reason=reason,
+            reviewed_on=reviewed_on,
         )
+        if review is None:  # the same finding again: nothing to change
+            return Review.objects.get(candidate=c, department=department)
         if c.status == Status.DISQUALIFIED:
             _supersede_notices(election, f"{c.voter.name}资格审查不合格", acting_user)
             _decide(election, trigger="disqualification", acting_user=acting_user)
     return review
+
+
+@dataclass(frozen=True)
+class DepartmentFinding:
+    """One line of a department's reply: a candidate, 合格 or 不合格, and the reason."""
+
+    candidate: Candidate
+    finding: str
+    reason: str = ""
+
+
+def reviews_record(
+    *,
+    acting_user: User,
+    election: Election,
+    department: str,
+    findings: Sequence[DepartmentFinding],
+    reviewed_on: date | None = None,
+) -> list[Review]:
+    """One department's findings on many candidates at once (the list a department returns
+    in 资格联审), in one transaction: all are stored or none. Each finding is audited as with
+    :func:`review_record`; a finding the department already gave is left as it is. People
+    found 不合格 are back-filled once, after all findings are stored. Returns the reviews
+    stored or changed."""
+    _require_open(election)
+    if department not in Department.values:
+        raise CandidateError("审查部门：请从列表中选择", "department", "unknown_department")
+    if not findings:
+        raise CandidateError("请至少填写一名候选人的审查意见", "findings", "empty")
+    reviewed_on = _check_review_date(reviewed_on)
+    seen: set[int] = set()
+    cleaned: list[tuple[int, str, str]] = []
+    for f in findings:
+        c = f.candidate
+        if c.election_id != election.pk:
+            raise CandidateError("候选人不属于本次选举", "findings", "other_election")
+        if c.pk in seen:
+            raise CandidateError(f"{c.voter.name}：重复填写", f"finding_{c.pk}", "duplicate")
+        seen.add(c.pk)
+        if f.finding not in Finding.values:
+            raise CandidateError(
+                f"{c.voter.name}：审查意见应为合格或不合格", f"finding_{c.pk}", "unknown_finding"
+            )
+        reason = _clean(
+            f.reason,
+            f"reason_{c.pk}",
+            f"{c.voter.name}的理由",
+            required=f.finding == Finding.UNQUALIFIED,
+        )
+        cleaned.append((c.pk, f.finding, reason))
+    with transaction.atomic():
+        election = _lock(election)
+        stored: list[Review] = []
+        out: list[str] = []
+        for pk, finding, reason in cleaned:
+            c = Candidate.objects.select_related("voter", "post").get(pk=pk)
+            review = _apply_review(
+                acting_user=acting_user,
+                election=election,
+                c=c,
+                department=department,
+                finding=finding,
+                reason=reason,
+                reviewed_on=reviewed_on,
+            )
+            if review is not None:
+                stored.append(review)
+                if c.status == Status.DISQUALIFIED:
+                    out.append(c.voter.name)
+        if out:
+            _supersede_notices(election, f"{'、'.join(out)}资格审查不合格", acting_user)
+            _decide(election, trigger="disqualification", acting_user=acting_user)
+    return stored
 
 
 def candidate_withdraw(
@@ -885,14 +992,18 @@ def notice_publish(
     kind: str,
     start: date,
     days: int,
+    reason: str = "",
 ) -> Notice:
     """Publish the 初步候选人名单 (公示) or the 正式候选人名单 (公告).
 
     The formal list needs every active candidate reviewed and qualified, the number per post
     within the profile's 差额 bounds, and a publication date no later than the profile's
     ``candidates_published`` deadline. Publishing makes the qualified candidates formal.
+    A list that is published and still in force is replaced only as a correction
+    (更正并重新公布), with a ``reason``: the old notice keeps it as why it was superseded.
     """
     _require_open(election)
+    reason = _clean(reason, "reason", "更正理由", required=False)
     if kind not in Notice.Kind.values:
         raise CandidateError("公告类别：应为初步候选人名单或正式候选人名单", "kind", "unknown_kind")
     if not 1 <= days <= 60:
@@ -921,11 +1032,21 @@ def notice_publish(
         )
         if kind == Notice.Kind.FORMAL:
             _check_formal(election, active, start)
+        current = selectors.current_notice(election, kind)
+        if current is not None and not reason:
+            raise CandidateError(
+                f"更正理由：{current.get_kind_display()}已于 {current.start.year}年"
+                f"{current.start.month}月{current.start.day}日 公布且仍然有效；"
+                "如需更正并重新公布，请写明更正理由",
+                "reason",
+                "already_published",
+            )
         order, order_note = selectors.notice_order(profile)
         content = selectors.notice_content(election, active, order=order, start=start)
         content["order_note"] = order_note
         Notice.objects.filter(election=election, kind=kind, superseded_at__isnull=True).update(
-            superseded_at=timezone.now(), superseded_reason="已重新公布"
+            superseded_at=timezone.now(),
+            superseded_reason=f"更正并重新公布：{reason}"[:300],
         )
         notice = Notice.objects.create(
             election=election,
@@ -944,12 +1065,14 @@ def notice_publish(
             action=f"candidates.notice_{kind}",
             obj=notice,
             area=election.area,
+            before={"notice": current.pk} if current is not None else None,
             after={
                 "start": start,
                 "days": days,
                 "end": notice.end,
                 "order": order,
                 "content": content,
+                "correction": reason,
             },
         )
     return notice

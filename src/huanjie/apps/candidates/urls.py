@@ -10,6 +10,7 @@ urlpatterns = [
     path("rounds/start", views.round_start, name="round_start"),
     path("rounds/<int:number>/", views.tally, name="tally"),
     path("rounds/<int:number>/resolve", views.tally_resolve, name="tally_resolve"),
+    path("reviews", views.department_reviews, name="reviews"),
     path("<int:pk>/", views.candidate, name="candidate"),
     path("notices/<int:pk>.pdf", views.notice_pdf, name="notice_pdf"),
 ]

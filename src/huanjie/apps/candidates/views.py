@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
@@ -20,7 +21,15 @@ from huanjie.apps.accounts.selectors import can_change
 from huanjie.apps.campaigns.models import Election
 from huanjie.apps.campaigns.selectors import election_for, election_schedule, stage_is_open
 from huanjie.apps.candidates import documents, forms, selectors, services
-from huanjie.apps.candidates.models import ACTIVE, Candidate, NominationRound, Notice, Status
+from huanjie.apps.candidates.models import (
+    ACTIVE,
+    Candidate,
+    Department,
+    Finding,
+    NominationRound,
+    Notice,
+    Status,
+)
 from huanjie.apps.errors import ServiceError
 from huanjie.apps.roll.models import Voter
 from huanjie.apps.roll.selectors import find_voter, mask_id, registered
@@ -48,19 +57,7 @@ def _deadline(election: Election) -> Any:
 def index(request: HttpRequest, election_id: int) -> HttpResponse:
     writing = request.method == "POST"
     election = election_for(request.user, election_id, change=writing)
-    today = timezone.localdate()
-    notice_forms = {
-        Notice.Kind.PRELIMINARY.value: forms.NoticeForm(
-            initial={"kind": Notice.Kind.PRELIMINARY.value, "start": today, "days": 5}
-        ),
-        Notice.Kind.FORMAL.value: forms.NoticeForm(
-            initial={
-                "kind": Notice.Kind.FORMAL.value,
-                "start": today,
-                "days": max((election.election_day - today).days, 1),
-            }
-        ),
-    }
+    notice_forms = _notice_forms(election)
     if writing:
         bound = forms.NoticeForm(request.POST)
         kind = request.POST.get("kind", "")
@@ -74,12 +71,87 @@ def index(request: HttpRequest, election_id: int) -> HttpResponse:
                     kind=bound.cleaned_data["kind"],
                     start=bound.cleaned_data["start"],
                     days=bound.cleaned_data["days"],
+                    reason=bound.cleaned_data["reason"],
                 )
             except ServiceError as err:
                 _form_error(bound, err)
             else:
-                messages.success(request, f"已公布{notice.get_kind_display()}")
+                corrected = "更正并重新" if bound.cleaned_data["reason"] else ""
+                messages.success(request, f"已{corrected}公布{notice.get_kind_display()}")
                 return redirect("candidates:index", election.pk)
+        return _index_page(request, election, notice_forms=notice_forms, status=400)
+    return _index_page(request, election, notice_forms=notice_forms)
+
+
+def _notice_forms(election: Election) -> dict[str, forms.NoticeForm]:
+    today = timezone.localdate()
+    return {
+        Notice.Kind.PRELIMINARY.value: forms.NoticeForm(
+            initial={"kind": Notice.Kind.PRELIMINARY.value, "start": today, "days": 5}
+        ),
+        Notice.Kind.FORMAL.value: forms.NoticeForm(
+            initial={
+                "kind": Notice.Kind.FORMAL.value,
+                "start": today,
+                "days": max((election.election_day - today).days, 1),
+            }
+        ),
+    }
+
+
+def _department(active: list[Candidate], wanted: str) -> str:
+    """The department whose form is shown: the one asked for, else the first with findings
+    still to record, else the first."""
+    if wanted in Department.values:
+        return wanted
+    for d in Department:
+        done = {c.pk for c in active for r in c.reviews.all() if r.department == d.value}
+        if any(c.pk not in done for c in active):
+            return d.value
+    return Department.values[0]
+
+
+def _review_rows(
+    active: list[Candidate],
+    department: str,
+    data: Mapping[str, Any] | None = None,
+    errors: Mapping[str, list[str]] | None = None,
+) -> list[dict[str, Any]]:
+    """One row per active candidate for a department's form: what it found so far, and the
+    values to show (typed, else the finding on record, else 合格)."""
+    rows = []
+    for c in active:
+        review = next((r for r in c.reviews.all() if r.department == department), None)
+        if data is not None:
+            finding = str(data.get(f"finding_{c.pk}", ""))
+            reason = str(data.get(f"reason_{c.pk}", ""))
+        else:
+            finding = review.finding if review else Finding.QUALIFIED.value
+            reason = review.reason if review else ""
+        rows.append(
+            {
+                "c": c,
+                "review": review,
+                "finding": finding,
+                "reason": reason,
+                "errors": [
+                    e
+                    for k in (f"finding_{c.pk}", f"reason_{c.pk}")
+                    for e in (errors or {}).get(k, [])
+                ],
+            }
+        )
+    return rows
+
+
+def _index_page(
+    request: HttpRequest,
+    election: Election,
+    *,
+    notice_forms: dict[str, forms.NoticeForm],
+    review: dict[str, Any] | None = None,
+    status: int = 200,
+) -> HttpResponse:
     cands = list(selectors.candidates(election))
     active = [c for c in cands if c.status in ACTIVE]
     groups = [
@@ -96,6 +168,26 @@ def index(request: HttpRequest, election_id: int) -> HttpResponse:
     ]
     decision = selectors.latest_decision(election)
     warnings = [(c, w) for c in active for w in selectors.candidate_warnings(election, c)]
+    if review is None:
+        department = _department(active, request.GET.get("department", ""))
+        review = {
+            "department": department,
+            "form": forms.DepartmentReviewForm(
+                initial={"department": department, "reviewed_on": timezone.localdate()}
+            ),
+            "rows": _review_rows(active, department),
+        }
+    department = review["department"]
+    review["label"] = Department(department).label
+    review["tabs"] = [
+        {
+            "value": d.value,
+            "label": d.label,
+            "done": sum(1 for c in active if any(r.department == d.value for r in c.reviews.all())),
+        }
+        for d in Department
+    ]
+    review["pending"] = sum(1 for c in active if c.status not in (Status.QUALIFIED, Status.FORMAL))
     return render(
         request,
         "candidates/index.html",
@@ -108,8 +200,11 @@ def index(request: HttpRequest, election_id: int) -> HttpResponse:
             "nominee_count": selectors.nominees(election).count(),
             "decision": decision,
             "groups": groups,
+            "active_count": len(active),
             "problems": selectors.contest_problems(election, active) if decision else [],
             "notices": selectors.notices(election),
+            "current_preliminary": selectors.current_notice(election, Notice.Kind.PRELIMINARY),
+            "current_formal": selectors.current_notice(election, Notice.Kind.FORMAL),
             "notice_forms": notice_forms,
             "deadline": _deadline(election),
             "order": selectors.notice_order_for(election),
@@ -117,8 +212,69 @@ def index(request: HttpRequest, election_id: int) -> HttpResponse:
             "formal": selectors.formal_list(election),
             "warnings": warnings,
             "blockers": selectors.nomination_blockers(election),
-            "state_labels": {s.value: STATE_LABELS[s] for s in EntryState},
+            "review": review,
         },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def department_reviews(request: HttpRequest, election_id: int) -> HttpResponse:
+    """One department's findings on every candidate, from one form (资格联审)."""
+    election = election_for(request.user, election_id, change=True)
+    form = forms.DepartmentReviewForm(request.POST)
+    active = [c for c in selectors.candidates(election) if c.status in ACTIVE]
+    department = request.POST.get("department", "")
+    errors: dict[str, list[str]] = {}
+    if form.is_valid():
+        department = form.cleaned_data["department"]
+        findings = []
+        for c in active:
+            finding = request.POST.get(f"finding_{c.pk}", "")
+            if finding:  # blank: this department has not replied on this candidate yet
+                findings.append(
+                    services.DepartmentFinding(
+                        candidate=c, finding=finding, reason=request.POST.get(f"reason_{c.pk}", "")
+                    )
+                )
+        try:
+            stored = services.reviews_record(
+                acting_user=request.user,  # type: ignore[arg-type]
+                election=election,
+                department=department,
+                findings=findings,
+                reviewed_on=form.cleaned_data["reviewed_on"],
+            )
+        except ServiceError as err:
+            if err.field in form.fields:
+                form.add_error(err.field, err.message)
+            elif err.field.startswith(("finding_", "reason_")):
+                errors.setdefault(err.field, []).append(err.message)
+            else:
+                form.add_error(None, err.message)
+        else:
+            label = Department(department).label
+            if stored:
+                bad = [r for r in stored if r.finding == Finding.UNQUALIFIED]
+                text = f"已记录{label}对 {len(stored)} 名候选人的审查意见"
+                if bad:
+                    text += f"（{len(bad)} 名不合格，已按提名票数依次递补）"
+                messages.success(request, text)
+            else:
+                messages.info(request, f"{label}的审查意见与已记录的相同，没有变化")
+            return redirect(
+                f"{reverse('candidates:index', args=[election.pk])}?department={department}#reviews"
+            )
+    if department not in Department.values:
+        department = Department.values[0]
+    review = {
+        "department": department,
+        "form": form,
+        "rows": _review_rows(active, department, request.POST, errors),
+    }
+    return _index_page(
+        request, election, notice_forms=_notice_forms(election), review=review, status=400
     )
 
 
@@ -394,13 +550,19 @@ def tally(request: HttpRequest, election_id: int, number: int) -> HttpResponse:
                     problems.setdefault(f.key, []).append(f.message)
                 sheet_errors.append(err.message)
             else:
-                messages.success(request, f"已录入：{STATE_LABELS[EntryState(r.state)]}")
+                messages.success(request, _entered_message(r))
                 return redirect("candidates:tally", election.pk, r.number)
         else:
             sheet_errors.append("有格子填写有误，请按提示更正后再提交")
     user_id = request.user.pk
     compared = selectors.entries_compared(r)
+    differing = [row for row in compared if row["differs"]]
     clerks = {r.first_clerk_id, r.second_clerk_id} - {None}
+    actions = [
+        (a.value, ACTION_LABELS[a])
+        for a in entry.available(EntryState(r.state))
+        if a in entry.COORDINATOR_ACTIONS
+    ]
     return render(
         request,
         "candidates/tally.html",
@@ -409,6 +571,7 @@ def tally(request: HttpRequest, election_id: int, number: int) -> HttpResponse:
             "r": r,
             "writable": can_change(request.user, election.area),
             "state_label": STATE_LABELS[EntryState(r.state)],
+            "status": _status_line(r, len(differing)),
             "accepting": r.state in (EntryState.FIRST_ENTRY.value, EntryState.SECOND_ENTRY.value),
             "entered_first": r.state == EntryState.SECOND_ENTRY.value
             and r.first_clerk_id == user_id,
@@ -417,16 +580,71 @@ def tally(request: HttpRequest, election_id: int, number: int) -> HttpResponse:
             "sheet_errors": sheet_errors,
             "ask_ack": ask_ack,
             "compared": compared,
-            "differing": [row for row in compared if row["differs"]],
+            "differing": differing,
+            "to_resolve": r.state == EntryState.ENTRIES_DIFFERENT.value,
             "result": _result_rows(r, sheet) if r.result is not None else None,
-            "resolve_actions": [
-                (a.value, ACTION_LABELS[a])
-                for a in entry.available(EntryState(r.state))
-                if a in entry.COORDINATOR_ACTIONS
-            ],
+            # Two different entries: keep one or discard both. Otherwise (a first entry to
+            # discard, a definitive tally to reopen) the action is a correction, offered apart.
+            "resolve_actions": actions if r.state == EntryState.ENTRIES_DIFFERENT.value else [],
+            "correct_actions": actions if r.state != EntryState.ENTRIES_DIFFERENT.value else [],
             "resolve_form": forms.ResolveForm(),
         },
     )
+
+
+def _who(user: Any) -> str:
+    if user is None:
+        return "（已删除的用户）"
+    return str(user.first_name or user.username)
+
+
+def _when(moment: Any) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def _status_line(r: NominationRound, differing: int) -> str:
+    """What has happened to the sheet, in one sentence."""
+    state = EntryState(r.state)
+    if state is EntryState.FIRST_ENTRY:
+        return "尚未录入。请照纸质统计表进行第一次录入。"
+    if state is EntryState.SECOND_ENTRY:
+        return (
+            f"{_who(r.first_clerk)}已于 {_when(r.first_at)} 完成第一次录入，"
+            "待另一名录入人独立进行第二次录入。"
+        )
+    if state is EntryState.ENTRIES_DIFFERENT:
+        return (
+            f"两次录入有 {differing} 处不一致，须由未参与录入的第三人核对纸质统计表后，"
+            "选择采用哪一次录入或两次均作废。"
+        )
+    if r.resolution in (EntryAction.KEEP_FIRST.value, EntryAction.KEEP_SECOND.value):
+        which = "第一次" if r.resolution == EntryAction.KEEP_FIRST.value else "第二次"
+        return (
+            f"两次录入有 {differing} 处不一致，经{_who(r.coordinator)}核对纸质统计表，"
+            f"于 {_when(r.definitive_at)} 采用{which}录入，统计结果已确定。"
+        )
+    return "两次录入一致，已确定。"
+
+
+def _entered_message(r: NominationRound) -> str:
+    """The message after an entry: what the entry led to, and what comes next."""
+    state = EntryState(r.state)
+    if state is EntryState.SECOND_ENTRY:
+        return "第一次录入已保存。第二次录入须由另一名录入人照纸质统计表独立完成。"
+    if state is EntryState.ENTRIES_DIFFERENT:
+        return "第二次录入已保存，但与第一次录入不一致：须由未参与录入的第三人核对处理。"
+    if r.kind == NominationRound.Kind.REVOTE:
+        return "两次录入一致，重新投票的统计结果已确定，候选人已据此确定。"
+    return "两次录入一致，提名票统计结果已确定，初步候选人已据此确定（见“候选人”页）。"
+
+
+_RESOLVED = {
+    EntryAction.KEEP_FIRST: "已采用第一次录入，统计结果已确定。",
+    EntryAction.KEEP_SECOND: "已采用第二次录入，统计结果已确定。",
+    EntryAction.DISCARD_BOTH: "两次录入均已作废，请重新进行两次录入。",
+    EntryAction.DISCARD_FIRST: "第一次录入已作废，请重新进行第一次录入。",
+    EntryAction.REOPEN: "已重新开放录入：原统计结果及据此确定的候选人已作废，请重新进行两次录入。",
+}
 
 
 def _result_rows(r: NominationRound, sheet: selectors.SheetLayout) -> dict[str, Any]:
@@ -468,11 +686,7 @@ def tally_resolve(request: HttpRequest, election_id: int, number: int) -> HttpRe
     except ServiceError as err:
         messages.error(request, err.message)
     else:
-        messages.success(
-            request,
-            f"已{ACTION_LABELS[EntryAction(form.cleaned_data['action'])]}："
-            f"{STATE_LABELS[EntryState(r.state)]}",
-        )
+        messages.success(request, _RESOLVED[EntryAction(form.cleaned_data["action"])])
     return redirect("candidates:tally", election.pk, r.number)
 
 
