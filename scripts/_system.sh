@@ -3,6 +3,8 @@
 # render Chinese. Installed once; later runs find them and skip this.
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+# Chromium's own widgets (date picker, file chooser) in Chinese, as users see them.
+[ -e /usr/lib/chromium/locales/zh-CN.pak ] || need+=(chromium-l10n)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 [ -e /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ] || need+=(fonts-wqy-zenhei)
 if [ ${#need[@]} -gt 0 ]; then

@@ -15,7 +15,6 @@ import io
 import re
 import subprocess
 from collections.abc import Iterator
-from datetime import date, timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -26,7 +25,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from huanjie.examples.register import QINGSHAN_FILE, qingshan, voters_on
-from huanjie.web.demo_seed import DEMO_VILLAGE, ELECTION_DAY, PASSWORD, seed_demo
+from huanjie.web.demo_seed import DEMO_VILLAGE, PASSWORD, demo_election_day, seed_demo
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -176,7 +175,7 @@ def submit(page: Any, button: Any) -> None:
 
 def stage(page: Any, stage_id: str, button: str) -> None:
     submit(page, f"#stage-{stage_id} button:has-text('{button}')")
-    ok(page, "已更新")
+    ok(page, f"已{button}")
 
 
 def fill_form(page: Any, form: str, values: dict[str, str]) -> None:
@@ -193,12 +192,6 @@ def fill_form(page: Any, form: str, values: dict[str, str]) -> None:
 
 def test_a_village_from_campaign_to_formal_candidates(walk: Walk) -> None:
     today = timezone.localdate()
-    # The demonstration's election day is fixed (2026-12-20); the walk's dates (an audit
-    # period to 2026-10-31, a list posted a week ago and due by 11-30, the formal list due
-    # by 12-15) all hold on the days from 2026-11-01 to 2026-12-07.
-    assert date(2026, 11, 1) <= today <= date(2026, 12, 7), (
-        f"今天是 {today}：示范选举日 {ELECTION_DAY} 的期限已不适合这次演示"
-    )
     seed_demo(out=io.StringIO())
 
     # -- The township office sets up 青山村's election ---------------------------------------
@@ -305,17 +298,16 @@ def test_a_village_from_campaign_to_formal_candidates(walk: Walk) -> None:
     # -- Voter registration -------------------------------------------------------------------
     register(walk, village, election_url, today)
 
-    # The law keeps registration open until the five days for objections are over
-    # (村民委员会组织法 第十四条第二款): 白云村 posted its list two days ago.
+    # 白云村 posted its list two days ago and has an objection pending: voting there cannot
+    # open until the five days are over and it is decided (村民委员会组织法 第十四条第二款).
     town.goto(f"{walk.base}/campaigns/")
     town.click("text=第12届换届选举")
     town.click("a:has-text('白云村')")
-    submit(town, "#stage-registration button:has-text('完成')")
-    blocked = town.locator("[role=status].msg-error")
-    expect(blocked).to_contain_text("“选民登记”尚不能结束")
-    expect(blocked).to_contain_text("申诉期限至")
-    expect(blocked).to_contain_text("尚有 1 件申诉未作出处理决定")
-    walk.shot(town, "other-village-registration-blocked")
+    held = town.locator("#stage-election")
+    expect(held).to_contain_text("开始前须")
+    expect(held).to_contain_text("申诉期限至")
+    expect(held).to_contain_text("尚有 1 件申诉未作出处理决定")
+    walk.shot(town, "other-village-voting-held")
 
     village.goto(plan_url)
     stage(village, "registration", "完成")
@@ -418,7 +410,8 @@ def register(walk: Walk, page: Any, election_url: str, today: Any) -> None:
     # The batch page polls the import's progress and reloads when it is done.
     expect(page.locator("#batch-state")).to_have_text("已导入", timeout=30000)
     people = qingshan()
-    voters = voters_on(people, ELECTION_DAY)
+    # The demonstration's election day is 29 days after the day it is loaded.
+    voters = voters_on(people, demo_election_day(today))
     expect(page.locator("#batch")).to_contain_text(f"登记选民 {len(voters)} 人")
     expect(page.locator("#batch")).to_contain_text(f"不具备选民资格 {len(people) - len(voters)} 人")
     walk.shot(page, "register-imported")
@@ -427,11 +420,10 @@ def register(walk: Walk, page: Any, election_url: str, today: Any) -> None:
     expect(registered).to_have_text(str(len(voters)))
     walk.shot(page, "roll")
 
-    # The list as posted on the board. Posted today, the five days for objections
-    # (村民委员会组织法 第十四条第二款) would keep registration open until 2026-11-27; the walk
-    # records a list posted a week ago, as a committee entering its paper records would.
+    # The list as posted on the board today. Registration is then complete; the five days
+    # for objections (村民委员会组织法 第十四条第二款) run on beside nomination.
     page.goto(f"{election_url}/roll/list/")
-    page.fill("input[name=published_on]", (today - timedelta(days=7)).isoformat())
+    page.fill("input[name=published_on]", today.isoformat())
     submit(page, "button:has-text('登记公布日期')")
     ok(page)
     expect(page.locator("text=张榜公布")).to_contain_text(f"{len(voters)} 人")
@@ -482,7 +474,7 @@ def test_the_demonstration_township_at_a_glance(walk: Walk) -> None:
         for name in ("溪口村", "白云村", "红星村", "东岭村")
     }
     expect(overview["溪口村"].locator(".badge.overdue")).to_have_text("高")
-    expect(overview["东岭村"]).to_contain_text("未研判")
+    expect(overview["东岭村"]).to_contain_text("未评定")
     expect(town.locator("p.muted").first).to_contain_text("高风险 1")
 
     town.click("a:text-is('溪口村')")

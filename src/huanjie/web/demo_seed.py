@@ -42,7 +42,17 @@ from huanjie.examples.register import QINGSHAN_FILE, Villager, register_csv, vil
 
 PASSWORD = "Huanjie-2026"
 COUNTY, TOWNSHIP, DEMO_VILLAGE = "示范县", "青山镇", "青山村"
+#: The registers are made up as of this day (ages, newcomers); the bundled workbook too.
 ELECTION_DAY = date(2026, 12, 20)
+#: The demonstration's election day is set 29 days after the day it is loaded, so its
+#: deadlines (the list 20 days before, the candidates 5 days before) are always ahead.
+DAYS_TO_ELECTION = 29
+
+
+def demo_election_day(today: date) -> date:
+    return today + timedelta(days=DAYS_TO_ELECTION)
+
+
 VILLAGES = [
     ("青山村", 6),
     ("红星村", 5),
@@ -224,7 +234,7 @@ def _seed(today: date) -> None:
         area=town,
         term=12,
         default_profile="village/zhejiang",
-        default_election_day=ELECTION_DAY,
+        default_election_day=demo_election_day(today),
     )
     prep.preparation_setting_update(
         acting_user=office,
@@ -243,7 +253,7 @@ def _seed(today: date) -> None:
             acting_user=office,
             campaign=campaign,
             area=villages[name],
-            election_day=ELECTION_DAY,
+            election_day=demo_election_day(today),
             members=5 if index % 3 else 7,
             place=f"{name}文化礼堂",
         )

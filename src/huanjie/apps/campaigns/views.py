@@ -201,7 +201,8 @@ def stage_change(request: HttpRequest, election_id: int, stage: str, action: str
             action=the_action,
             reason=str(reason),
         )
-        messages.success(request, f"“{stages.LABELS[the_stage]}”已更新")
+        done = {"open": "已开始", "close": "已完成", "reopen": "已重新开启"}[the_action.value]
+        messages.success(request, f"{done}“{stages.LABELS[the_stage]}”")
     except ServiceError as err:
         messages.error(request, err.message)
     return redirect("campaigns:election", election.pk)
