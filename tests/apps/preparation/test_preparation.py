@@ -618,3 +618,66 @@ def test_term_numerals() -> None:
         "二十一",
         "九十九",
     ]
+
+
+def test_evaluation_conclusions_read_plainly(
+    prep: Election, users: dict[str, Any], login: Any
+) -> None:
+    enter(prep, users["qingshan"], "张三", satisfied=50, basically_satisfied=20, dissatisfied=30)
+    enter(prep, users["qingshan"], "李四", satisfied=80, basically_satisfied=15, dissatisfied=5)
+    text = login("qingshan").get(f"/elections/{prep.pk}/preparation/").content.decode()
+    assert '<span class="badge overdue nowrap">不得再提名</span>' in text
+    assert '<span class="badge closed nowrap">可以再提名</span>' in text
+    assert "未达标准" not in text  # read as a failure, though it is the good outcome
+    assert "不满意率达到30%（含）的不得再提名" in text
+
+
+def test_risk_form_starts_at_the_current_level_and_colours_match_the_overview(
+    prep: Election, users: dict[str, Any], login: Any
+) -> None:
+    client = login("qingshan")
+    url = f"/elections/{prep.pk}/preparation/"
+    text = client.get(url).content.decode()
+    assert '<option value="low">低</option>' in text  # no level yet: nothing preselected
+    assert '<span class="muted nowrap">未评定</span>' in text
+    services.risk_assess(acting_user=users["qingshan"], election=prep, level="high", notes="上访")
+    text = client.get(url).content.decode()
+    assert '<option value="high" selected>高</option>' in text
+    assert '<span class="badge overdue nowrap">高</span>' in text
+    services.risk_assess(acting_user=users["qingshan"], election=prep, level="low", notes="")
+    text = client.get(url).content.decode()
+    assert '<option value="low" selected>低</option>' in text
+    # 低 is a plain badge here, on the risk overview and on the campaign overview alike.
+    assert '<span class="badge nowrap">低</span>' in text
+    assert 'badge closed nowrap">低' not in text
+    risks = client.get(f"{url}risks/").content.decode()
+    assert '<span class="badge nowrap">低</span>' in risks
+
+
+def test_risk_overview_is_a_campaign_page(
+    prep: Election, users: dict[str, Any], tree: dict[str, Any], login: Any
+) -> None:
+    from huanjie.apps.campaigns.services import election_create
+
+    hongxing = election_create(
+        acting_user=users["town"],
+        campaign=prep.campaign,
+        area=tree["hongxing"],
+        election_day=prep.election_day,
+        members=5,
+    )
+    services.risk_assess(acting_user=users["town"], election=hongxing, level="medium", notes="矛盾")
+    page = login("town").get(f"/elections/{prep.pk}/preparation/risks/").content.decode()
+    campaign = prep.campaign
+    # The campaign's header and a way back to its overview, not one village's parts.
+    assert f'href="/campaigns/{campaign.pk}/"' in page
+    assert f'<h1 style="margin:.2rem 0">{campaign.area.name}{campaign.name}</h1>' in page
+    assert 'nav class="parts"' not in page
+    assert prep.title not in page
+    assert '<span class="badge open nowrap">中 1</span>' in page
+    assert '<span class="muted nowrap">未评定 1</span>' in page
+    # Nothing in the table wraps: village, level, time.
+    row = page[page.index("红星村</a>") - 200 : page.index("红星村</a>") + 400]
+    assert '<td class="nowrap"><a href=' in row
+    assert '<td class="nowrap"><span class="badge open nowrap">中</span></td>' in row
+    assert '<td class="nowrap"><span class="muted nowrap">未评定</span></td>' in page

@@ -20,7 +20,7 @@ from huanjie.apps.campaigns.models import Election
 from huanjie.apps.campaigns.selectors import election_for, elections_for
 from huanjie.apps.errors import ServiceError
 from huanjie.apps.preparation import documents, forms, selectors, services
-from huanjie.apps.preparation.models import Evaluation, TrainingSession
+from huanjie.apps.preparation.models import Evaluation, RiskLevel, TrainingSession
 from huanjie.apps.roll.selectors import mask_id
 from huanjie.core.preparation import BASE_LABELS
 
@@ -57,6 +57,7 @@ def _page(
     e_policy = selectors.evaluation_policy(election.campaign)
     t_policy = selectors.training_policy(election.campaign)
     audit = selectors.financial_audit(election)
+    risk = selectors.current_risk(election)
     given = bound or {}
     page_forms: dict[str, django_forms.Form] = {
         "setting_form": forms.SettingForm(initial=_setting_initial(election)),
@@ -74,7 +75,8 @@ def _page(
             else None
         ),
         "audit_publish_form": forms.PublishForm(initial={"published_on": today}),
-        "risk_form": forms.RiskForm(),
+        # The form starts at the current level: re-assessing changes it only on purpose.
+        "risk_form": forms.RiskForm(initial={"level": risk.level} if risk else None),
         "session_form": forms.SessionForm(initial={"held_on": today}),
         "score_form": forms.ScoreForm(sessions=_session_choices(election)),
     }
@@ -103,7 +105,7 @@ def _page(
             "evaluations": evaluations,
             "unpublished": sum(1 for e in evaluations if e.published_on is None),
             "audit": audit,
-            "risk": selectors.current_risk(election),
+            "risk": risk,
             "risk_history": list(selectors.risk_history(election)[:20]),
             "sessions": sessions,
             "blockers": selectors.preparation_blockers(election),
@@ -335,15 +337,13 @@ def risk_overview(request: HttpRequest, election_id: int) -> HttpResponse:
     levels = selectors.risk_levels(elections)
     rows = [{"election": e, "risk": levels.get(e.pk)} for e in elections]
     current = list(levels.values())
-    counts = {
-        label: sum(1 for r in current if r.level == value)
-        for value, label in (("high", "高"), ("medium", "中"), ("low", "低"))
-    }
+    counts = {value: sum(1 for r in current if r.level == value) for value in RiskLevel.values}
     return render(
         request,
         "preparation/risks.html",
         {
             "election": election,
+            "campaign": election.campaign,
             "rows": rows,
             "counts": counts,
             "unassessed": len(elections) - len(current),
