@@ -569,12 +569,17 @@ def test_objections_run_on_after_registration_is_complete(
     """组织法 第十四条: once the list is posted registration is complete and nomination may
     start; objections are still filed and decided, and an upheld one still changes the roll,
     until voting opens."""
+    from huanjie.apps.campaigns.selectors import schedule_with_election_day
     from huanjie.apps.campaigns.services import stage_change
 
     imported(election, users["qingshan"], xlsx)
     u = users["qingshan"]
     published = datetime.date(2026, 11, 23)
     services.list_publish(acting_user=u, election=election, published_on=published, today=published)
+    # The plan's deadlines now count from the real posting (Mon 11-23 → window ends 11-30).
+    rows = {r.item.id: r for r in schedule_with_election_day(election)}
+    assert rows["voter_list_published"].done_on == published
+    assert rows["objection_filing_closes"].item.date == datetime.date(2026, 11, 30)
     stage_change(acting_user=u, election=election, stage=Stage.REGISTRATION, action=Action.CLOSE)
     zhang = Voter.objects.get(name="张伟")
     objection = services.objection_file(

@@ -47,13 +47,18 @@ def register_actual_dates(fn: ActualFn) -> None:
         _ACTUALS.append(fn)
 
 
+def actual_dates(election: Election) -> dict[str, date]:
+    """The dates on which deadline events really happened, as the parts report them."""
+    return {k: v for fn in _ACTUALS for k, v in fn(election).items()}
+
+
 def election_schedule(election: Election) -> list[ScheduledDeadline]:
     """Every statutory deadline of the election's profile: counted back from election day,
     and forward from the actual date of events that have happened."""
     profile = load_profile(election.profile_id)
     rules = [DeadlineRule.from_data(d) for d in profile.deadlines]
     ids = {r.id for r in rules}
-    actual = {k: v for fn in _ACTUALS for k, v in fn(election).items() if k in ids}
+    actual = {k: v for k, v in actual_dates(election).items() if k in ids}
     return schedule(rules, election.election_day, actual=actual, strict=False)
 
 
@@ -134,7 +139,19 @@ class ElectionDayMark:
     id: str = "election_day"
 
 
-def schedule_with_election_day(election: Election) -> list[ScheduledDeadline | ElectionDayMark]:
+@dataclass(frozen=True)
+class ScheduleRow:
+    """One line of the plan's deadline table: the deadline, and when it was really met."""
+
+    item: ScheduledDeadline | ElectionDayMark
+    done_on: date | None
+
+
+def schedule_with_election_day(election: Election) -> list[ScheduleRow]:
     items: list[ScheduledDeadline | ElectionDayMark] = list(election_schedule(election))
     items.append(ElectionDayMark(election.election_day))
-    return sorted(items, key=lambda d: (d.date, d.id != "election_day"))
+    done = actual_dates(election)
+    return [
+        ScheduleRow(item, done.get(item.id))
+        for item in sorted(items, key=lambda d: (d.date, d.id != "election_day"))
+    ]
