@@ -10,7 +10,8 @@ from django.core.files.uploadedfile import UploadedFile
 from huanjie.apps.roll.models import Category, DuplicateCase, Objection, RemovalReason
 
 YES_NO = [("", "未填写"), ("是", "是"), ("否", "否")]
-DATE = forms.DateInput(attrs={"type": "date"})
+# The browser's date picker needs ISO dates whatever the interface language.
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class MultipleFileInput(forms.ClearableFileInput):

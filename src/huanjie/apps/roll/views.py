@@ -110,6 +110,8 @@ def batch_detail(request: HttpRequest, election_id: int, batch_id: int) -> HttpR
         {
             **_base(request, election),
             "batch": batch,
+            # The village's own count ("第 3 次导入"), not the database id.
+            "ordinal": ImportBatch.objects.filter(election=election, pk__lte=batch.pk).count(),
             "progress": services.read_progress(batch),
             "shown_errors": batch.errors[:100],
         },
