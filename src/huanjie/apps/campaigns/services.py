@@ -11,12 +11,12 @@ from django.utils import timezone
 
 from huanjie.apps.audit.services import audit_record
 from huanjie.apps.campaigns.models import Campaign, Election, Post, StageRecord
-
-__all__ = ["Campaign", "Election", "PlanError", "Post", "StageRecord"]
 from huanjie.apps.errors import ServiceError
 from huanjie.apps.places.models import Area
 from huanjie.core import stages
 from huanjie.core.rules import ProfileError, bundled_ids, load_profile
+
+__all__ = ["Campaign", "Election", "PlanError", "Post", "StageRecord"]
 
 #: Who acts: the request's user (views and the API), or None for the system (seeding).
 User = AbstractBaseUser | AnonymousUser | None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -15,12 +14,9 @@ from huanjie.apps.campaigns import forms, selectors, services
 from huanjie.apps.errors import ServiceError
 from huanjie.apps.places.models import Area
 from huanjie.apps.preparation.selectors import risk_levels
+from huanjie.apps.shortcuts import form_error
 from huanjie.core import stages
 from huanjie.core.rules import load_profile
-
-
-def _form_error(form: django_forms.Form, err: ServiceError) -> None:
-    form.add_error(err.field if err.field in form.fields else None, err.message)
 
 
 @login_required
@@ -44,7 +40,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
                 default_election_day=form.cleaned_data["default_election_day"],
             )
         except ServiceError as err:
-            _form_error(form, err)
+            form_error(form, err)
         else:
             messages.success(request, f"已建立{area.name}{campaign.name}")
             return redirect("campaigns:overview", campaign.pk)
@@ -94,7 +90,7 @@ def overview(request: HttpRequest, campaign_id: int) -> HttpResponse:
                 place=data["place"],
             )
         except ServiceError as err:
-            _form_error(form, err)
+            form_error(form, err)
         else:
             messages.success(request, f"已建立{election.title}")
             return redirect("campaigns:election", election.pk)

@@ -10,7 +10,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -33,6 +32,7 @@ from huanjie.apps.candidates.models import (
 from huanjie.apps.errors import ServiceError
 from huanjie.apps.roll.models import Voter
 from huanjie.apps.roll.selectors import find_voter, mask_id, registered
+from huanjie.apps.shortcuts import form_error, pdf_response
 from huanjie.core import entry
 from huanjie.core.entry import ACTION_LABELS, STATE_LABELS, EntryAction, EntryState
 from huanjie.core.names import normalize
@@ -40,10 +40,6 @@ from huanjie.core.rules import load_profile
 from huanjie.core.stages import Stage
 
 EXTRA_ROWS = 3
-
-
-def _form_error(form: Form, err: ServiceError) -> None:
-    form.add_error(err.field if err.field in form.fields else None, err.message)
 
 
 def _deadline(election: Election) -> Any:
@@ -74,7 +70,7 @@ def index(request: HttpRequest, election_id: int) -> HttpResponse:
                     reason=bound.cleaned_data["reason"],
                 )
             except ServiceError as err:
-                _form_error(bound, err)
+                form_error(bound, err)
             else:
                 corrected = "更正并重新" if bound.cleaned_data["reason"] else ""
                 messages.success(request, f"已{corrected}公布{notice.get_kind_display()}")
@@ -290,9 +286,7 @@ def notice_pdf(request: HttpRequest, election_id: int, pk: int) -> HttpResponse:
     except ServiceError as err:
         messages.error(request, err.message)
         return redirect("candidates:index", election.pk)
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="candidates-{notice.kind}-{notice.pk}.pdf"'
-    return response
+    return pdf_response(data, f"candidates-{notice.kind}-{notice.pk}.pdf")
 
 
 # --- Nominees ---------------------------------------------------------------------------------
@@ -754,7 +748,7 @@ def candidate(request: HttpRequest, election_id: int, pk: int) -> HttpResponse:
             return redirect("candidates:candidate", election.pk, c.pk)
     except ServiceError as err:
         bound = {"review": review_form, "withdraw": withdraw_form, "statement": statement_form}
-        _form_error(bound[which], err)
+        form_error(bound[which], err)
     if writing and which not in ("review", "withdraw", "statement"):
         messages.error(request, "未知的操作")
     replaced_by = Candidate.objects.filter(replaces=c).select_related("voter").first()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -20,11 +19,8 @@ from huanjie.apps.committee import documents, forms, selectors, services
 from huanjie.apps.committee.models import CommitteeMember, NearRelation, Status
 from huanjie.apps.errors import ServiceError
 from huanjie.apps.roll.selectors import mask_id
+from huanjie.apps.shortcuts import form_error, pdf_response
 from huanjie.core.preparation import Kin
-
-
-def _form_error(form: django_forms.Form, err: ServiceError) -> None:
-    form.add_error(err.field if err.field in form.fields else None, err.message)
 
 
 def _page(
@@ -101,7 +97,7 @@ def member_add(request: HttpRequest, election_id: int) -> HttpResponse:
                 seated=data["seated"] == "serving",
             )
         except ServiceError as err:
-            _form_error(form, err)
+            form_error(form, err)
         else:
             messages.success(request, f"已添加{member.name}（{member.get_status_display()}）")
             return redirect("committee:index", election.pk)
@@ -188,7 +184,7 @@ def relation_declare(request: HttpRequest, election_id: int) -> HttpResponse:
                 note=data["note"] or "",
             )
         except ServiceError as err:
-            _form_error(form, err)
+            form_error(form, err)
         else:
             messages.success(request, f"已登记：{relation}")
             return redirect("committee:index", election.pk)
@@ -224,6 +220,4 @@ def notice_pdf(request: HttpRequest, election_id: int) -> HttpResponse:
     except ServiceError as err:
         messages.error(request, err.message)
         return redirect("committee:index", election.pk)
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = 'inline; filename="committee-notice.pdf"'
-    return response
+    return pdf_response(data, "committee-notice.pdf")

@@ -22,11 +22,8 @@ from huanjie.apps.errors import ServiceError
 from huanjie.apps.preparation import documents, forms, selectors, services
 from huanjie.apps.preparation.models import Evaluation, RiskLevel, TrainingSession
 from huanjie.apps.roll.selectors import mask_id
+from huanjie.apps.shortcuts import form_error, pdf_response
 from huanjie.core.preparation import BASE_LABELS
-
-
-def _form_error(form: django_forms.Form, err: ServiceError) -> None:
-    form.add_error(err.field if err.field in form.fields else None, err.message)
 
 
 def _setting_initial(election: Election) -> dict[str, Any]:
@@ -145,7 +142,7 @@ def setting_update(request: HttpRequest, election_id: int) -> HttpResponse:
                 basis=data["basis"] or "",
             )
         except ServiceError as err:
-            _form_error(form, err)
+            form_error(form, err)
         else:
             messages.success(
                 request, "准备工作参数已保存，未公布的测评结果和培训成绩已按新参数重新判定"
@@ -165,7 +162,7 @@ def evaluation_enter(request: HttpRequest, election_id: int) -> HttpResponse:
                 acting_user=request.user, election=election, **form.cleaned_data
             )
         except ServiceError as err:
-            _form_error(form, err)
+            form_error(form, err)
         else:
             messages.success(request, f"已录入{evaluation}：{evaluation.decision}")
             return redirect("preparation:index", election.pk)
@@ -199,7 +196,7 @@ def evaluation_publish(request: HttpRequest, election_id: int) -> HttpResponse:
                 published_on=form.cleaned_data["published_on"],
             )
         except ServiceError as err:
-            _form_error(form, err)
+            form_error(form, err)
         else:
             messages.success(request, f"已登记公布{count}项民主测评结果")
             return redirect("preparation:index", election.pk)
@@ -217,7 +214,7 @@ def audit_record(request: HttpRequest, election_id: int) -> HttpResponse:
                 acting_user=request.user, election=election, **form.cleaned_data
             )
         except ServiceError as err:
-            _form_error(form, err)
+            form_error(form, err)
         else:
             messages.success(request, "审计结果已保存")
             return redirect("preparation:index", election.pk)
@@ -237,7 +234,7 @@ def audit_publish(request: HttpRequest, election_id: int) -> HttpResponse:
                 published_on=form.cleaned_data["published_on"],
             )
         except ServiceError as err:
-            _form_error(form, err)
+            form_error(form, err)
         else:
             messages.success(request, "已登记审计结果公布")
             return redirect("preparation:index", election.pk)
@@ -258,7 +255,7 @@ def risk_assess(request: HttpRequest, election_id: int) -> HttpResponse:
                 notes=form.cleaned_data["notes"] or "",
             )
         except ServiceError as err:
-            _form_error(form, err)
+            form_error(form, err)
         else:
             messages.success(request, f"风险等级已评定为“{risk.get_level_display()}”")
             return redirect("preparation:index", election.pk)
@@ -280,7 +277,7 @@ def session_create(request: HttpRequest, election_id: int) -> HttpResponse:
                 trainer=form.cleaned_data["trainer"] or "",
             )
         except ServiceError as err:
-            _form_error(form, err)
+            form_error(form, err)
         else:
             messages.success(request, f"已建立培训“{session}”")
             return redirect("preparation:index", election.pk)
@@ -305,7 +302,7 @@ def score_enter(request: HttpRequest, election_id: int) -> HttpResponse:
                 score=form.cleaned_data["score"],
             )
         except ServiceError as err:
-            _form_error(form, err)
+            form_error(form, err)
         else:
             messages.success(request, f"已录入{entry.name}的成绩：{entry.decision}")
             return redirect("preparation:index", election.pk)
@@ -351,12 +348,6 @@ def risk_overview(request: HttpRequest, election_id: int) -> HttpResponse:
     )
 
 
-def _pdf(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
-
-
 def _notice_date(dates: list[date | None]) -> date:
     """The publication date once every item is published on one day, else today (a draft)."""
     known = {d for d in dates if d is not None}
@@ -375,7 +366,7 @@ def evaluation_notice(request: HttpRequest, election_id: int) -> HttpResponse:
     except ServiceError as err:
         messages.error(request, err.message)
         return redirect("preparation:index", election.pk)
-    return _pdf(data, "evaluation-notice.pdf")
+    return pdf_response(data, "evaluation-notice.pdf")
 
 
 @login_required
@@ -389,4 +380,4 @@ def audit_notice(request: HttpRequest, election_id: int) -> HttpResponse:
     except ServiceError as err:
         messages.error(request, err.message)
         return redirect("preparation:index", election.pk)
-    return _pdf(data, "audit-notice.pdf")
+    return pdf_response(data, "audit-notice.pdf")

@@ -17,6 +17,7 @@ from huanjie.apps.errors import ServiceError
 from huanjie.apps.proxies import documents, forms, selectors, services
 from huanjie.apps.proxies.models import ProxyAuthorisation
 from huanjie.apps.roll.selectors import mask_id
+from huanjie.apps.shortcuts import pdf_response
 from huanjie.core.rules import load_profile
 from huanjie.core.stages import Stage
 
@@ -150,12 +151,6 @@ def publish(request: HttpRequest, election_id: int) -> HttpResponse:
     return redirect("proxies:index", election.pk)
 
 
-def _pdf(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
-
-
 @login_required
 @require_GET
 def notice_pdf(request: HttpRequest, election_id: int) -> HttpResponse:
@@ -168,7 +163,7 @@ def notice_pdf(request: HttpRequest, election_id: int) -> HttpResponse:
     except ServiceError as err:
         messages.error(request, err.message)
         return redirect("proxies:index", election.pk)
-    return _pdf(data, f"proxy-notice-{notice.number}.pdf")
+    return pdf_response(data, f"proxy-notice-{notice.number}.pdf")
 
 
 @login_required
@@ -180,4 +175,4 @@ def certificates_pdf(request: HttpRequest, election_id: int) -> HttpResponse:
     except ServiceError as err:
         messages.error(request, err.message)
         return redirect("proxies:index", election.pk)
-    return _pdf(data, "proxy-certificates.pdf")
+    return pdf_response(data, "proxy-certificates.pdf")

@@ -8,7 +8,6 @@ import csv
 import io
 from typing import Any
 
-from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -26,17 +25,8 @@ from huanjie.apps.roll import documents, forms, selectors, services, tasks
 from huanjie.apps.roll.documents import Missing
 from huanjie.apps.roll.models import DuplicateCase, ImportBatch, Objection, PrintJob, Status, Voter
 from huanjie.apps.roll.selectors import mask_id
+from huanjie.apps.shortcuts import form_error, pdf_response
 from huanjie.core.roll import objections as core_objections
-
-
-def _form_error(form: django_forms.Form, err: ServiceError) -> None:
-    form.add_error(err.field if err.field in form.fields else None, err.message)
-
-
-def _pdf(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f"inline; filename*=UTF-8''{filename}"
-    return response
 
 
 def _base(request: HttpRequest, election: Election) -> dict[str, Any]:
@@ -216,7 +206,7 @@ def voter_add(request: HttpRequest, election_id: int) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except ServiceError as err:
-            _form_error(form, err)
+            form_error(form, err)
         else:
             messages.success(
                 request, f"已添加{voter.name}：{voter.get_status_display()}（{voter.reason}）"
@@ -248,7 +238,7 @@ def voter_detail(request: HttpRequest, election_id: int, voter_id: int) -> HttpR
                 note=form.cleaned_data["note"],
             )
         except ServiceError as err:
-            _form_error(form, err)
+            form_error(form, err)
         else:
             messages.success(request, f"已将{voter.name}除名")
             return redirect("roll:voter", election.pk, voter.pk)
@@ -421,7 +411,7 @@ def publication(request: HttpRequest, election_id: int) -> HttpResponse:
                 published_on=form.cleaned_data["published_on"],
             )
         except ServiceError as err:
-            _form_error(form, err)
+            form_error(form, err)
         else:
             messages.success(request, "已登记选民名单公布日期，申诉期开始计算")
             return redirect("roll:publication", election.pk)
@@ -455,7 +445,7 @@ def voter_list_pdf(request: HttpRequest, election_id: int) -> HttpResponse:
     except ServiceError as err:
         messages.error(request, err.message)
         return redirect("roll:publication", election.pk)
-    return _pdf(data, "voter-list.pdf")
+    return pdf_response(data, "voter-list.pdf")
 
 
 # --------------------------------------------------------------------------- objections
@@ -491,7 +481,7 @@ def objections(request: HttpRequest, election_id: int) -> HttpResponse:
                     content=data["content"],
                 )
             except ServiceError as err:
-                _form_error(form, err)
+                form_error(form, err)
             else:
                 messages.success(
                     request,
@@ -532,7 +522,7 @@ def objection_detail(request: HttpRequest, election_id: int, objection_id: int) 
                 corrections=form.corrections(),
             )
         except ServiceError as err:
-            _form_error(form, err)
+            form_error(form, err)
         else:
             messages.success(request, f"已对申诉 {objection.number} 作出决定")
             return redirect("roll:objection", election.pk, objection.pk)
@@ -553,7 +543,7 @@ def objection_notice_pdf(request: HttpRequest, election_id: int) -> HttpResponse
     except ServiceError as err:
         messages.error(request, err.message)
         return redirect("roll:objections", election.pk)
-    return _pdf(data, "objection-decisions.pdf")
+    return pdf_response(data, "objection-decisions.pdf")
 
 
 # --------------------------------------------------------------------------- voter cards

@@ -1,0 +1,22 @@
+"""Small pieces every app's views share."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django import forms
+from django.http import HttpResponse
+
+from huanjie.apps.errors import ServiceError
+
+
+def form_error(form: forms.Form, err: ServiceError) -> None:
+    """Show a service's refusal beside the field it names (or above the form)."""
+    form.add_error(err.field if err.field in form.fields else None, err.message)
+
+
+def pdf_response(data: bytes, filename: str) -> HttpResponse:
+    """A PDF shown in the browser; the file name may be Chinese (RFC 6266 filename*)."""
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(filename)}"
+    return response
