@@ -48,6 +48,11 @@ INSTALLED_APPS = [
     "huanjie.apps.roll",
     "huanjie.apps.proxies",
     "huanjie.apps.candidates",
+    "huanjie.apps.polling",
+    "huanjie.apps.ballots",
+    "huanjie.apps.counting",
+    "huanjie.apps.results",
+    "huanjie.apps.aftermath",
     "django_tasks",
     "django_tasks_db",
 ]

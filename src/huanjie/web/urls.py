@@ -17,4 +17,9 @@ urlpatterns = [
     path("elections/<int:election_id>/roll/", include("huanjie.apps.roll.urls")),
     path("elections/<int:election_id>/proxies/", include("huanjie.apps.proxies.urls")),
     path("elections/<int:election_id>/candidates/", include("huanjie.apps.candidates.urls")),
+    path("elections/<int:election_id>/polling/", include("huanjie.apps.polling.urls")),
+    path("elections/<int:election_id>/ballots/", include("huanjie.apps.ballots.urls")),
+    path("elections/<int:election_id>/counting/", include("huanjie.apps.counting.urls")),
+    path("elections/<int:election_id>/results/", include("huanjie.apps.results.urls")),
+    path("elections/<int:election_id>/aftermath/", include("huanjie.apps.aftermath.urls")),
 ]

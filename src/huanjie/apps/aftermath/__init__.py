@@ -1,0 +1,1 @@
+"""After the election: handover, representatives, supervision committee, recall, archive."""

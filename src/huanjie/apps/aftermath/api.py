@@ -1,0 +1,7 @@
+"""JSON API of 选后工作: the same services and permission checks as the pages."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["aftermath"])

@@ -1,0 +1,1 @@
+"""Ballots (选票): design from the formal list, security features, print runs."""

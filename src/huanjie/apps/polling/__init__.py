@@ -1,0 +1,1 @@
+"""Polling (投票): rounds, venues and boxes, check-in, ballot issue, turnout."""

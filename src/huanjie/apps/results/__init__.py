@@ -1,0 +1,1 @@
+"""Results: each round decided by the core with its frozen inputs; reports and certificates."""
