@@ -74,3 +74,29 @@ def election(tree: dict[str, Area], users: dict[str, Any]) -> Any:
         members=5,
         place="青山村文化礼堂",
     )
+
+
+@pytest.fixture
+def clerks(users: dict[str, Any], tree: dict[str, Area]) -> dict[str, Any]:
+    """Two committee clerks of Qingshan and the committee user as the third person (the
+    coordinator / chief scrutineer who resolves differences)."""
+
+    def make(username: str) -> Any:
+        return user_create(
+            acting_user=None,
+            username=username,
+            password=PASSWORD,
+            full_name=username,
+            role=Role.ELECTION_COMMITTEE,
+            area=tree["qingshan"],
+        )
+
+    return {"one": make("clerk_one"), "two": make("clerk_two"), "coordinator": users["qingshan"]}
+
+
+@pytest.fixture
+def formal(election: Any, tree: dict[str, Area], clerks: dict[str, Any]) -> Any:
+    """Qingshan on election day: formal list published, 60 voters (tests/apps/election_day.py)."""
+    from tests.apps.election_day import build_formal_election
+
+    return build_formal_election(election, tree, clerks)
