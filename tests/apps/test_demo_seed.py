@@ -71,7 +71,15 @@ def test_seeding_twice_changes_nothing_and_the_audit_chain_holds(seeded: Any) ->
     assert "示范数据已存在" in out.getvalue()
     assert AuditEntry.objects.count() == entries
     assert list(verify_chain()) == []
-    assert [username for _, username, _ in logins] == ["zhenban", "qingshan", "qingshan2", "xian"]
+    assert [username for _, username, _ in logins] == [
+        "zhenban",
+        "qingshan",
+        "qingshan2",
+        "shimen",
+        "shimen2",
+        "shimen3",
+        "xian",
+    ]
     for _, username, password in logins:
         assert authenticate(username=username, password=password) is not None
 
@@ -92,7 +100,7 @@ def test_the_township_shows_a_spread_of_stages(seeded: Any) -> None:
         "election": "pending",
         "handover": "pending",
     }
-    for name in ("白云村", "石门村", "桃源村"):
+    for name in ("白云村", "桃源村"):
         assert states(seeded[name])["registration"] == "open", name
     for name in ("溪口村", "竹林村", "梅溪村", "龙潭村", "仙霞村", "金坑村", "长岭村", "上墅村"):
         assert states(seeded[name])["preparation"] == "open", name
@@ -131,7 +139,7 @@ def test_registers_imported_lists_posted_and_objections(seeded: Any) -> None:
         assert batch.state == ImportBatch.State.DONE
     assert not DuplicateCase.objects.exists()  # nobody is on two villages' registers
     posted = dict(ListPublication.objects.values_list("election__area__name", "voter_count"))
-    assert set(posted) == {"红星村", "白云村"}
+    assert set(posted) == {"红星村", "白云村", "石门村"}
     decided = Objection.objects.get(election=seeded["红星村"])
     assert decided.outcome == Objection.Outcome.REJECTED
     assert decided.decided_on is not None
@@ -159,3 +167,21 @@ def test_the_bundled_register_is_qingshans_and_clashes_with_nobody(seeded: Any) 
     assert not others.filter(id_number__in=[v.id_number for v in people]).exists()
     taken = set(others.values_list("name", "birth_date"))
     assert not [v.name for v in people if (v.name, v.birth_date) in taken]
+
+
+def test_the_election_day_village_has_its_formal_list_and_votes_today(seeded: Any) -> None:
+    from django.utils import timezone
+
+    from huanjie.apps.candidates.selectors import formal_list
+    from huanjie.web.demo_seed import ELECTION_DAY_VILLAGE
+
+    election = seeded[ELECTION_DAY_VILLAGE]
+    assert election.election_day == timezone.localdate()
+    posts = formal_list(election)
+    assert posts, "the formal candidate list is published"
+    for post in posts:
+        # Zhejiang's 差额 rule: seats + 1 candidates (the seed names that many per post).
+        assert len(post.candidates) == post.seats + 1, post.name
+    assert states(election)["nomination"] == "closed"
+    assert states(election)["proxies"] == "closed"
+    assert authenticate(username="shimen", password="Huanjie-2026") is not None

@@ -2,7 +2,8 @@
 users for each role, and the 12th campaign with its villages' elections at different
 stages: some not started, most preparing (election committees, 民主测评, 离任审计, risk levels
 — one village high-risk), three registering voters from imported household registers (one
-with its list posted and an objection pending), and 红星村 already taking nominations.
+with its list posted and an objection pending), 红星村 already taking nominations, and
+石门村 on its election day (formal candidates posted; election day is the day of loading).
 
 Everything is written through the services (so the audit log holds it, like real work).
 Seeding twice changes nothing. The demonstration village 青山村 is left without an
@@ -18,6 +19,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TextIO
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
@@ -26,6 +28,9 @@ from huanjie.apps.accounts.models import Role
 from huanjie.apps.accounts.services import user_create
 from huanjie.apps.campaigns import services as plan
 from huanjie.apps.campaigns.models import Campaign, Election, Post
+from huanjie.apps.candidates import services as cand
+from huanjie.apps.candidates.models import Department, Nominee
+from huanjie.apps.candidates.selectors import candidates
 from huanjie.apps.candidates.services import nominees_add
 from huanjie.apps.committee import services as committee_services
 from huanjie.apps.committee.models import Role as CommitteeRole
@@ -37,11 +42,13 @@ from huanjie.apps.roll import selectors as roll_selectors
 from huanjie.apps.roll import services as roll
 from huanjie.apps.roll.models import Category, ImportBatch, Objection, Voter
 from huanjie.apps.roll.models import Status as VoterStatus
+from huanjie.core.entry import issued_key, returned_key, votes_key
 from huanjie.core.stages import Action, Stage
 from huanjie.examples.register import QINGSHAN_FILE, Villager, register_csv, villagers
 
 PASSWORD = "Huanjie-2026"
 COUNTY, TOWNSHIP, DEMO_VILLAGE = "示范县", "青山镇", "青山村"
+ELECTION_DAY_VILLAGE = "石门村"
 #: The registers are made up as of this day (ages, newcomers); the bundled workbook too.
 ELECTION_DAY = date(2026, 12, 20)
 #: The demonstration's election day is set 29 days after the day it is loaded, so its
@@ -102,6 +109,8 @@ class Plan:
     objection: str = ""  # "decided" (rejected, within the window) or "open" (undecided)
     close_registration: bool = False  # then nomination and proxies open
     nominees: int = 0  # people named on nomination ballots, listed
+    formal: bool = False  # the nomination tally entered twice, reviews done, list published
+    election_today: bool = False  # election day is the day of loading (the day to vote)
 
 
 #: Committee, 民主测评 and audit done: what preparation needs besides the risk level.
@@ -129,7 +138,19 @@ PLANS: dict[str, Plan] = {
         list_days_ago=2,
         objection="open",
     ),
-    "石门村": replace(READY, risk=("low", ""), close_preparation=True, households=100),
+    # The election-day village: everything up to the formal candidate list is done, and
+    # election day is today, so a new user can hold the vote, count it and hand over.
+    ELECTION_DAY_VILLAGE: replace(
+        READY,
+        risk=("low", ""),
+        close_preparation=True,
+        households=100,
+        list_days_ago=25,
+        close_registration=True,
+        nominees=14,
+        formal=True,
+        election_today=True,
+    ),
     "溪口村": Plan(
         committee=5,
         evaluations="published",
@@ -158,6 +179,13 @@ PLANS: dict[str, Plan] = {
     "长岭村": Plan(committee=5, risk=("low", "")),
     "上墅村": Plan(committee=4, evaluations="entered"),
 }
+#: The election-day village's committee users: the chief scrutineer (总监票人, who also
+#: resolves differences between the two clerks) and two counting clerks (计票人).
+ELECTION_DAY_USERS = [
+    ("shimen", "石门村选委会·陈立群（总监票人）"),
+    ("shimen2", "石门村选委会·周晓燕（计票员甲）"),
+    ("shimen3", "石门村选委会·吴志刚（计票员乙）"),
+]
 AUDITOR = "青山镇农村集体“三资”管理服务中心"
 POLICY = "示范县村（社区）组织换届工作实施方案（示范）"
 
@@ -180,6 +208,10 @@ def seed_demo(out: TextIO) -> list[tuple[str, str, str]]:
         ("镇换届办（可建立选举、管理全镇）", "zhenban", PASSWORD),
         (f"{DEMO_VILLAGE}村民选举委员会（录入员甲）", "qingshan", PASSWORD),
         (f"{DEMO_VILLAGE}村民选举委员会（录入员乙）", "qingshan2", PASSWORD),
+        *(
+            (f"{ELECTION_DAY_VILLAGE}（今天选举日）{name.split('·')[1]}", u, PASSWORD)
+            for u, name in ELECTION_DAY_USERS
+        ),
         ("县级组织者（只看进度与统计）", "xian", PASSWORD),
     ]
     register = qingshan_register_path()
@@ -229,6 +261,8 @@ def _seed(today: date) -> None:
     user("qingshan", "青山村选委会·王建国", Role.ELECTION_COMMITTEE, villages[DEMO_VILLAGE])
     user("qingshan2", "青山村选委会·李秀英", Role.ELECTION_COMMITTEE, villages[DEMO_VILLAGE])
     user("guanchayuan", "县人大观察员", Role.OBSERVER, town)
+    for username, full_name in ELECTION_DAY_USERS:
+        user(username, full_name, Role.ELECTION_COMMITTEE, villages[ELECTION_DAY_VILLAGE])
     campaign = plan.campaign_create(
         acting_user=office,
         area=town,
@@ -249,15 +283,17 @@ def _seed(today: date) -> None:
     for index, (name, groups) in enumerate(VILLAGES):
         if name == DEMO_VILLAGE:
             continue
+        village_plan = PLANS.get(name)
         election = plan.election_create(
             acting_user=office,
             campaign=campaign,
             area=villages[name],
-            election_day=demo_election_day(today),
+            election_day=today
+            if village_plan is not None and village_plan.election_today
+            else demo_election_day(today),
             members=5 if index % 3 else 7,
             place=f"{name}文化礼堂",
         )
-        village_plan = PLANS.get(name)
         if village_plan is not None:
             _Village(election, index, GROUP_NAMES[:groups], today, village_plan).carry_out()
 
@@ -323,6 +359,8 @@ class _Village:
         self.stage(Stage.PROXIES, Action.OPEN)
         if p.nominees:
             self.nominate(p.nominees)
+        if p.formal:
+            self.formal_list()
 
     def committee(self, size: int) -> None:
         """The village election committee chosen by the representatives' meeting."""
@@ -481,3 +519,46 @@ class _Village:
         nominees_add(
             acting_user=None, election=self.election, voters=[found[w.id_number] for w in wanted]
         )
+
+    def formal_list(self) -> None:
+        """Two clerks enter the same nomination tally; every department finds every
+        preliminary candidate qualified; the formal list is posted six days before the
+        election (浙江 第十八条第三款: at least five days before)."""
+        users = get_user_model().objects
+        chief, one, two = (users.get(username=u) for u, _ in ELECTION_DAY_USERS)
+        nominees = list(
+            Nominee.objects.filter(election=self.election).select_related("voter").order_by("pk")
+        )
+        women = [n for n in nominees if n.voter.sex == "F"]
+        men = [n for n in nominees if n.voter.sex != "F"]
+        returned = 240
+        counts: dict[str, int] = {}
+        for post in self.election.posts.order_by("order"):
+            pool = women if post.women_only else men
+            named, pool[:] = pool[: post.seats + 1], pool[post.seats + 1 :]
+            counts[issued_key(post.kind)] = returned + 12
+            counts[returned_key(post.kind)] = returned
+            for rank, nominee in enumerate(named):
+                counts[votes_key(post.kind, nominee.label)] = 130 - 25 * rank - post.order
+        r = cand.nomination_round_start(acting_user=one, election=self.election)
+        r = cand.tally_submit(acting_user=one, round=r, counts=counts, acknowledged=True)
+        cand.tally_submit(acting_user=two, round=r, counts=counts, acknowledged=True)
+        reviewed_on = self.today - timedelta(days=8)
+        for c in candidates(self.election).filter(status__in=["preliminary", "under_review"]):
+            for department in Department.values:
+                cand.review_record(
+                    acting_user=chief,
+                    candidate=c,
+                    department=department,
+                    finding="qualified",
+                    reviewed_on=reviewed_on,
+                )
+        cand.notice_publish(
+            acting_user=chief,
+            election=self.election,
+            kind="formal",
+            start=self.today - timedelta(days=6),
+            days=6,
+        )
+        self.stage(Stage.NOMINATION, Action.CLOSE)
+        self.stage(Stage.PROXIES, Action.CLOSE)
