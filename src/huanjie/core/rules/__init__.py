@@ -231,6 +231,10 @@ PARAMETERS: dict[str, Callable[[object, str], object]] = {
         on_the_spot=_bool,
     ),
     "recall": _opt_recall,
+    # Handover (工作移交): days from the new committee's coming into being (null: no period),
+    # and whether the seal is handed over that same day.
+    "handover_days": _opt_count,
+    "seal_same_day": _bool,
 }
 
 
