@@ -9,10 +9,14 @@ was created, so later changes elsewhere never change a printed ballot or a decid
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 
 from huanjie.apps.campaigns.models import Election
+from huanjie.apps.proxies.models import ProxyAuthorisation
+from huanjie.apps.roll.models import Voter
 
 
 class Round(models.Model):
@@ -50,6 +54,8 @@ class Round(models.Model):
     )
     opened_at = models.DateTimeField("开始投票", null=True, blank=True)
     closed_at = models.DateTimeField("结束投票", null=True, blank=True)
+    # Registered voters on the roll when polls opened (the quorum's base), frozen then.
+    electorate = models.PositiveIntegerField("登记选民数", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -104,6 +110,12 @@ class Box(models.Model):
     station = models.ForeignKey(Station, on_delete=models.PROTECT, related_name="boxes")
     name = models.CharField("票箱", max_length=60)
     kind = models.CharField("类型", max_length=8, choices=Kind.choices, default=Kind.FIXED)
+    # A mobile box leaves the station escorted (流动票箱工作人员) and comes back sealed.
+    escorts: models.ManyToManyField[Staff, Any] = models.ManyToManyField(
+        "Staff", blank=True, related_name="boxes_escorted"
+    )
+    departed_at = models.DateTimeField("流动票箱出发", null=True, blank=True)
+    returned_at = models.DateTimeField("流动票箱返回", null=True, blank=True)
 
     class Meta:
         verbose_name = "票箱"
@@ -114,3 +126,152 @@ class Box(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Staff(models.Model):
+    """One election-day role of one person (选举工作人员): nominated by the 村民选举委员会; a
+    candidate or a candidate's near relative may not serve (规程 [S]); trained (preparation)."""
+
+    class Role(models.TextChoices):
+        CHIEF_SCRUTINEER = "chief_scrutineer", "总监票人"
+        SCRUTINEER = "scrutineer", "监票人"
+        CALLER = "caller", "唱票人"
+        COUNTER = "counter", "计票人"
+        ISSUER = "issuer", "验证发票人"
+        WRITER = "writer", "代书人"
+        MOBILE = "mobile", "流动票箱工作人员"
+
+    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="staff")
+    name = models.CharField("姓名", max_length=50)
+    id_number = models.CharField("公民身份号码", max_length=18, blank=True)
+    voter = models.ForeignKey(
+        Voter,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="选民",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="election_staff",
+        verbose_name="系统账号",
+    )
+    role = models.CharField("职责", max_length=20, choices=Role.choices)
+    station = models.ForeignKey(
+        Station,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
+        verbose_name="投票站",
+    )
+    # What the check rested on when appointed (training result, exclusions checked).
+    basis = models.CharField("审核依据", max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "选举工作人员"
+        ordering = ("election", "role", "pk")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("election", "name", "role"), name="polling_staff_unique_role"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} {self.name}"
+
+
+class MobileVisit(models.Model):
+    """A voter who asked to vote by mobile box (e.g. ill, elderly, disabled), on its route."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="mobile_visits")
+    box = models.ForeignKey(Box, on_delete=models.CASCADE, related_name="visits")
+    voter = models.ForeignKey(
+        Voter, on_delete=models.PROTECT, related_name="+", verbose_name="选民"
+    )
+    reason = models.CharField("原因", max_length=100)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "流动票箱投票人"
+        ordering = ("box", "pk")
+        constraints = [
+            models.UniqueConstraint(fields=("round", "voter"), name="polling_visit_one_box"),
+        ]
+
+
+class CheckIn(models.Model):
+    """A voter present to vote in a round (验证): once per round, at one box."""
+
+    class Method(models.TextChoices):
+        CARD = "card", "扫选民证"
+        SEARCH = "search", "按姓名查找"
+        MOBILE = "mobile", "流动票箱上门"
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="checkins")
+    voter = models.ForeignKey(
+        Voter, on_delete=models.PROTECT, related_name="+", verbose_name="选民"
+    )
+    box = models.ForeignKey(Box, on_delete=models.PROTECT, related_name="checkins")
+    method = models.CharField("验证方式", max_length=8, choices=Method.choices)
+    at = models.DateTimeField("时间")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "验证登记"
+        ordering = ("round", "at", "pk")
+        constraints = [
+            models.UniqueConstraint(fields=("round", "voter"), name="polling_checkin_once"),
+        ]
+
+
+class Issue(models.Model):
+    """One voter's ballot handed out (发票): to the voter in person, or to their proxy
+    (``proxy`` set, ``checkin`` the proxy's). Once per voter and round, whoever received it."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="issues")
+    voter = models.ForeignKey(
+        Voter, on_delete=models.PROTECT, related_name="+", verbose_name="选民"
+    )
+    checkin = models.ForeignKey(CheckIn, on_delete=models.PROTECT, related_name="issues")
+    box = models.ForeignKey(Box, on_delete=models.PROTECT, related_name="issues")
+    proxy = models.ForeignKey(
+        ProxyAuthorisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="委托投票",
+    )
+    writer = models.ForeignKey(
+        Staff,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="written",
+        verbose_name="代书人",
+    )
+    at = models.DateTimeField("时间")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "发出选票"
+        ordering = ("round", "at", "pk")
+        constraints = [
+            models.UniqueConstraint(fields=("round", "voter"), name="polling_issue_once"),
+        ]

@@ -1,0 +1,502 @@
+"""Writes of the polling part (one transaction and one audit entry each; a refused operation
+changes nothing).
+
+Rounds move through ``core.rounds`` (prepared → open → closed → counted → decided, drawn in
+docs/state-machines/round.md): this part opens and closes the polls; the counting part marks a
+round counted and the results part marks it decided, both through this module. The round's
+posts and candidates are frozen when it is created, so a printed ballot and a decided round
+never change with later edits elsewhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from huanjie.apps.audit.services import audit_record
+from huanjie.apps.campaigns.models import Election
+from huanjie.apps.campaigns.selectors import stage_states
+from huanjie.apps.campaigns.services import PlanError, stage_change
+from huanjie.apps.errors import ServiceError
+from huanjie.apps.polling.models import Box, Round, Station
+from huanjie.apps.roll.models import Voter
+from huanjie.core import rounds as core
+from huanjie.core.rounds import RoundAction, RoundState
+from huanjie.core.stages import LABELS, Action, Stage, State
+
+#: Who acts: the request's user (views and the API), or None for the system (seeding).
+User = AbstractBaseUser | AnonymousUser | None
+
+MAIN_BOX = "1号票箱"
+POST_KINDS = ("chair", "vice_chair", "member", "women_member")
+
+
+class PollingError(ServiceError):
+    """A refused operation of the polling part; the message (Chinese) names the field."""
+
+
+def _uid(user: User) -> int | None:
+    return getattr(user, "pk", None)
+
+
+def _lock_round(r: Round) -> Round:
+    """Serialise the writes of one round (status checks, then writes)."""
+    return (
+        Round.objects.select_for_update().select_related("election", "election__area").get(pk=r.pk)
+    )
+
+
+def _lock_election(election: Election) -> Election:
+    return Election.objects.select_for_update().select_related("area").get(pk=election.pk)
+
+
+def _text(value: str, field: str, label: str, *, required: bool = True, limit: int = 60) -> str:
+    value = " ".join((value or "").split())
+    if required and not value:
+        raise PollingError(f"{label}：请填写", field, "required")
+    if len(value) > limit:
+        raise PollingError(f"{label}：不能超过{limit}个字", field, "too_long")
+    return value
+
+
+# --- Rounds -----------------------------------------------------------------------------------
+
+
+def _check_posts(posts: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    if not posts:
+        raise PollingError("本轮投票至少要有一个职务", "posts", "required")
+    clean: list[dict[str, Any]] = []
+    names: set[str] = set()
+    for i, p in enumerate(posts, start=1):
+        name = str(p.get("name", "")).strip()
+        seats = p.get("seats")
+        if not name:
+            raise PollingError(f"第{i}个职务：没有名称", "posts", "invalid")
+        if name in names:
+            raise PollingError(f"职务“{name}”重复", "posts", "duplicate")
+        if not isinstance(seats, int) or isinstance(seats, bool) or seats < 1:
+            raise PollingError(f"职务“{name}”：应选名额应为正整数", "posts", "invalid")
+        kind = str(p.get("kind", ""))
+        if kind not in POST_KINDS:
+            raise PollingError(f"职务“{name}”：类型“{kind}”不正确", "posts", "invalid")
+        names.add(name)
+        clean.append(
+            {"kind": kind, "name": name, "seats": seats, "women_only": bool(p.get("women_only"))}
+        )
+    return clean
+
+
+def _check_candidates(
+    election: Election, posts: list[dict[str, Any]], candidates: Sequence[Mapping[str, Any]]
+) -> list[dict[str, Any]]:
+    by_name = {p["name"]: p for p in posts}
+    voter_ids = {c.get("voter_id") for c in candidates if c.get("voter_id") is not None}
+    voters = {v.pk: v for v in Voter.objects.filter(election=election, pk__in=voter_ids)}
+    clean: list[dict[str, Any]] = []
+    seen: set[tuple[str, Any]] = set()
+    labels: dict[str, Any] = {}
+    for c in candidates:
+        post, name = str(c.get("post", "")), str(c.get("name", "")).strip()
+        if post not in by_name:
+            raise PollingError(f"候选人{name}：职务“{post}”不在本轮职务中", "candidates", "invalid")
+        if not name:
+            raise PollingError(f"“{post}”有一名候选人没有姓名", "candidates", "invalid")
+        voter_id = c.get("voter_id")
+        if voter_id is not None and voter_id not in voters:
+            raise PollingError(f"候选人{name}不是本次选举的选民", "candidates", "not_a_voter")
+        if (post, voter_id if voter_id is not None else name) in seen:
+            raise PollingError(f"“{post}”候选人{name}重复", "candidates", "duplicate")
+        seen.add((post, voter_id if voter_id is not None else name))
+        sex = str(c.get("sex", ""))
+        if sex not in ("M", "F"):
+            raise PollingError(f"候选人{name}：性别应为 M 或 F", "candidates", "invalid")
+        if by_name[post]["women_only"] and sex != "F":
+            raise PollingError(f"“{post}”限妇女，{name}不能作为候选人", "candidates", "invalid")
+        label = str(c.get("label") or name).strip()
+        if ":" in label:
+            raise PollingError(f"候选人{name}：姓名中不能含有英文冒号", "candidates", "bad_name")
+        # One printed name stands for one person across the ballot (a person may stand for
+        # several posts in a follow-up round; two different people need two labels).
+        person = voter_id if voter_id is not None else name
+        if label in labels and labels[label] != person:
+            voter = voters.get(voter_id) if voter_id is not None else None
+            if voter is None:
+                raise PollingError(f"候选人{name}与另一人同名，请区分", "candidates", "ambiguous")
+            label = f"{name}（{voter.id_number[-4:]}）"
+        labels[label] = person
+        clean.append({"post": post, "name": name, "voter_id": voter_id, "sex": sex, "label": label})
+    return clean
+
+
+def _default_station(election: Election, acting_user: User) -> Station:
+    station = Station.objects.filter(election=election, kind=Station.Kind.MAIN).first()
+    if station is None:
+        station = Station.objects.create(
+            election=election, name="中心会场", kind=Station.Kind.MAIN, place=election.place
+        )
+        audit_record(
+            acting_user=acting_user,
+            action="polling.station_create",
+            obj=station,
+            area=election.area,
+            after={"name": station.name, "kind": station.kind, "place": station.place},
+        )
+    return station
+
+
+def _default_boxes(r: Round, parent: Round | None, acting_user: User) -> None:
+    """A follow-up round uses the fixed boxes of its parent again; a first round gets one
+    fixed box at the main venue. Mobile boxes are set up afresh (their route changes)."""
+    layout = (
+        [(b.station, b.name) for b in parent.boxes.filter(kind=Box.Kind.FIXED)] if parent else []
+    )
+    if not layout:
+        layout = [(_default_station(r.election, acting_user), MAIN_BOX)]
+    for station, name in layout:
+        box = Box.objects.create(round=r, station=station, name=name, kind=Box.Kind.FIXED)
+        audit_record(
+            acting_user=acting_user,
+            action="polling.box_create",
+            obj=box,
+            area=r.election.area,
+            after={"round": r.number, "name": name, "station": station.name, "kind": box.kind},
+        )
+
+
+def round_create(
+    *,
+    acting_user: User,
+    election: Election,
+    kind: str,
+    held_on: date,
+    posts: Sequence[Mapping[str, Any]],
+    candidates: Sequence[Mapping[str, Any]],
+    parent: Round | None = None,
+) -> Round:
+    """Create a round with its posts and candidates frozen in ballot order.
+
+    ``posts``: ``[{"kind", "name", "seats", "women_only"}]``; ``candidates``: ``[{"post",
+    "name", "voter_id", "sex", "label"?}]`` per post in ballot (stroke) order. A regular round
+    without ``parent`` is the election's first vote (only one); a revote or an additional round
+    follows a counted round of the same election (``parent``); a regular round with a parent
+    is a rerun (重选) of a voided vote."""
+    if kind not in Round.Kind.values:
+        raise PollingError(f"投票类型“{kind}”不正确", "kind", "invalid")
+    if held_on < timezone.localdate():
+        raise PollingError("投票日期不能早于今天", "held_on", "past")
+    clean_posts = _check_posts(posts)
+    clean_candidates = _check_candidates(election, clean_posts, candidates)
+    if kind != Round.Kind.REGULAR and not clean_candidates:
+        raise PollingError("重新投票、另行选举须有候选人", "candidates", "required")
+    with transaction.atomic():
+        election = _lock_election(election)
+        existing = Round.objects.filter(election=election)
+        if parent is not None:
+            parent = _lock_round(parent)
+            if parent.election_id != election.pk:
+                raise PollingError("前一轮不属于本次选举", "parent", "invalid")
+            if parent.status not in (RoundState.COUNTED, RoundState.DECIDED):
+                raise PollingError(
+                    f"前一轮（{parent}）尚未计票完成，不能安排下一轮",
+                    "parent",
+                    "parent_not_counted",
+                )
+        elif kind != Round.Kind.REGULAR:
+            raise PollingError("重新投票、另行选举须指明前一轮", "parent", "required")
+        elif existing.filter(kind=Round.Kind.REGULAR).exists():
+            raise PollingError(
+                "本次选举已有正式选举投票，不能再建一轮（重新投票、另行选举由计票结果安排）",
+                "kind",
+                "regular_exists",
+            )
+        number = (existing.aggregate(n=Max("number"))["n"] or 0) + 1
+        r = Round.objects.create(
+            election=election,
+            number=number,
+            kind=kind,
+            parent=parent,
+            held_on=held_on,
+            posts=clean_posts,
+            candidates=clean_candidates,
+            created_by_id=_uid(acting_user),
+        )
+        audit_record(
+            acting_user=acting_user,
+            action="polling.round_create",
+            obj=r,
+            area=election.area,
+            after={
+                "number": number,
+                "kind": kind,
+                "parent": parent.number if parent else None,
+                "held_on": held_on,
+                "posts": clean_posts,
+                "candidates": clean_candidates,
+            },
+        )
+        _default_boxes(r, parent, acting_user)
+    return r
+
+
+def round_create_regular(
+    *, acting_user: User, election: Election, held_on: date | None = None
+) -> Round:
+    """The election-day vote, its posts and candidates taken from the published formal list
+    (``candidates.selectors.formal_list``: each post's candidates in official stroke order)."""
+    from huanjie.apps.candidates.selectors import formal_list  # noqa: PLC0415 — imports proxies
+
+    posts = formal_list(election)
+    if not posts:
+        raise PollingError(
+            "正式候选人名单尚未公布，不能安排投票（请先在“候选人”中公布正式候选人名单）",
+            "",
+            "no_formal_list",
+        )
+    return round_create(
+        acting_user=acting_user,
+        election=election,
+        kind=Round.Kind.REGULAR,
+        held_on=held_on or election.election_day,
+        posts=[
+            {"kind": p.kind, "name": p.name, "seats": p.seats, "women_only": p.women_only}
+            for p in posts
+        ],
+        candidates=[
+            {"post": p.name, "name": c.name, "voter_id": c.voter_id, "sex": c.sex}
+            for p in posts
+            for c in p.candidates
+        ],
+    )
+
+
+def _ensure_election_stage_open(election: Election, acting_user: User) -> None:
+    """Polls open only inside the 投票选举 stage. On election day the committee expects
+    "开始投票" to work: a stage not yet started is opened here when its prerequisites allow
+    (nomination and proxies closed, no objection to the roll pending); otherwise the refusal
+    says what is missing and where to settle it. A stage already closed is not reopened
+    behind anyone's back: reopening needs a reason on the plan page."""
+    state = stage_states(election)[Stage.ELECTION]
+    label = LABELS[Stage.ELECTION]
+    if state is State.OPEN:
+        return
+    if state is State.CLOSED:
+        raise PollingError(
+            f"“{label}”阶段已完成，不能开始投票；如需投票（例如另行选举），"
+            "请先在“计划与阶段”中说明理由重新开启该阶段",
+            "",
+            "stage_closed",
+        )
+    try:
+        stage_change(
+            acting_user=acting_user, election=election, stage=Stage.ELECTION, action=Action.OPEN
+        )
+    except PlanError as err:
+        raise PollingError(
+            f"{err.message}。请在“计划与阶段”中处理后再开始投票", "", "stage_not_open"
+        ) from err
+
+
+def _move(r: Round, action: RoundAction) -> RoundState:
+    try:
+        return core.transition(RoundState(r.status), action)
+    except core.RoundError as err:
+        raise PollingError(str(err), "", err.code) from err
+
+
+def round_open(*, acting_user: User, round: Round) -> Round:
+    """Polls open (开始投票): only on the round's date, only from 待投票, with the 投票选举 stage
+    open (opened here if it may be), no other round open, and every mobile box escorted."""
+    today = timezone.localdate()
+    with transaction.atomic():
+        r = _lock_round(round)
+        target = _move(r, RoundAction.OPEN)
+        if r.held_on != today:
+            raise PollingError(
+                f"本轮投票日期为 {r.held_on.isoformat()}，今天（{today.isoformat()}）不能开始投票",
+                "",
+                "not_today",
+            )
+        other = Round.objects.filter(election=r.election, status=RoundState.OPEN).first()
+        if other is not None:
+            raise PollingError(f"{other}正在投票，须先结束", "", "other_open")
+        if not r.boxes.exists():
+            raise PollingError("本轮没有票箱，请先设置票箱", "", "no_box")
+        from huanjie.apps.polling.selectors import escort_problems  # noqa: PLC0415
+
+        problems = [p for b in r.boxes.filter(kind=Box.Kind.MOBILE) for p in escort_problems(b)]
+        if problems:
+            raise PollingError("；".join(problems), "", "escorts")
+        _ensure_election_stage_open(r.election, acting_user)
+        from huanjie.apps.roll.selectors import registered  # noqa: PLC0415
+
+        before = r.status
+        r.status = target.value
+        r.opened_at = timezone.now()
+        r.electorate = registered(r.election).count()
+        r.save(update_fields=["status", "opened_at", "electorate"])
+        audit_record(
+            acting_user=acting_user,
+            action="polling.round_open",
+            obj=r,
+            area=r.election.area,
+            before={"status": before},
+            after={"status": r.status, "electorate": r.electorate, "opened_at": r.opened_at},
+        )
+    return r
+
+
+def round_close(*, acting_user: User, round: Round) -> Round:
+    """Polls close (结束投票): no more ballots are issued; ``closed_at`` is recorded. A mobile
+    box still out is refused: it must come back (and be recorded) first."""
+    with transaction.atomic():
+        r = _lock_round(round)
+        target = _move(r, RoundAction.CLOSE)
+        out = list(
+            r.boxes.filter(
+                kind=Box.Kind.MOBILE, departed_at__isnull=False, returned_at__isnull=True
+            ).values_list("name", flat=True)
+        )
+        if out:
+            raise PollingError(
+                f"流动票箱{'、'.join(out)}尚未返回，请先登记返回再结束投票", "", "mobile_out"
+            )
+        before = r.status
+        r.status = target.value
+        r.closed_at = timezone.now()
+        r.save(update_fields=["status", "closed_at"])
+        from huanjie.apps.polling.selectors import round_figures  # noqa: PLC0415
+
+        figures = round_figures(r)
+        audit_record(
+            acting_user=acting_user,
+            action="polling.round_close",
+            obj=r,
+            area=r.election.area,
+            before={"status": before},
+            after={
+                "status": r.status,
+                "closed_at": r.closed_at,
+                "electorate": figures.electorate,
+                "voters": figures.voters,
+                "issued": figures.issued,
+                "boxes": {b.name: [b.voters, b.issued] for b in figures.boxes},
+            },
+        )
+    return r
+
+
+def _advance(acting_user: User, round: Round, action: RoundAction, note: str) -> Round:
+    with transaction.atomic():
+        r = _lock_round(round)
+        target = _move(r, action)
+        before = r.status
+        r.status = target.value
+        r.save(update_fields=["status"])
+        audit_record(
+            acting_user=acting_user,
+            action=f"polling.round_{action.value}",
+            obj=r,
+            area=r.election.area,
+            before={"status": before},
+            after={"status": r.status, "note": note},
+        )
+    return r
+
+
+def round_mark_counted(*, acting_user: User, round: Round, note: str = "") -> Round:
+    """For the counting part: the count of a closed round is complete (closed → counted).
+    The caller checks its own completeness (``counting.selectors.count_complete``) in the
+    same request; this checks only the life cycle."""
+    return _advance(acting_user, round, RoundAction.COUNT, note)
+
+
+def round_mark_decided(*, acting_user: User, round: Round, note: str = "") -> Round:
+    """For the results part: the result of a counted round is decided and stored
+    (counted → decided)."""
+    return _advance(acting_user, round, RoundAction.DECIDE, note)
+
+
+# --- Stations and boxes -----------------------------------------------------------------------
+
+
+def _require_setting_up(r: Round) -> None:
+    if RoundState(r.status) not in core.SETTING_UP:
+        raise PollingError(
+            f"{r}已{r.get_status_display()}，投票站和票箱不能再变动", "", "round_started"
+        )
+
+
+def station_create(*, acting_user: User, election: Election, name: str, place: str = "") -> Station:
+    """A polling station (投票站) besides the main venue."""
+    name = _text(name, "name", "投票站名称")
+    place = _text(place, "place", "地点", required=False, limit=200)
+    with transaction.atomic():
+        election = _lock_election(election)
+        if Station.objects.filter(election=election, name=name).exists():
+            raise PollingError(f"已有名为“{name}”的投票站", "name", "duplicate")
+        station = Station.objects.create(
+            election=election, name=name, kind=Station.Kind.STATION, place=place
+        )
+        audit_record(
+            acting_user=acting_user,
+            action="polling.station_create",
+            obj=station,
+            area=election.area,
+            after={"name": name, "kind": station.kind, "place": place},
+        )
+    return station
+
+
+def box_create(
+    *,
+    acting_user: User,
+    round: Round,
+    station: Station,
+    name: str,
+    kind: str = Box.Kind.FIXED,
+) -> Box:
+    """A ballot box of a round at a station: fixed, or mobile (流动票箱, which leaves from
+    the station with its escorts)."""
+    name = _text(name, "name", "票箱名称")
+    if kind not in Box.Kind.values:
+        raise PollingError(f"票箱类型“{kind}”不正确", "kind", "invalid")
+    with transaction.atomic():
+        r = _lock_round(round)
+        _require_setting_up(r)
+        if station.election_id != r.election_id:
+            raise PollingError("投票站不属于本次选举", "station", "invalid")
+        if r.boxes.filter(name=name).exists():
+            raise PollingError(f"本轮已有名为“{name}”的票箱", "name", "duplicate")
+        box = Box.objects.create(round=r, station=station, name=name, kind=kind)
+        audit_record(
+            acting_user=acting_user,
+            action="polling.box_create",
+            obj=box,
+            area=r.election.area,
+            after={"round": r.number, "name": name, "station": station.name, "kind": kind},
+        )
+    return box
+
+
+def box_delete(*, acting_user: User, box: Box) -> None:
+    """Remove a box set up by mistake (only before polls open; the last box stays)."""
+    with transaction.atomic():
+        r = _lock_round(box.round)
+        _require_setting_up(r)
+        if r.boxes.count() <= 1:
+            raise PollingError("每轮至少要有一个票箱", "", "last_box")
+        after = {"round": r.number, "name": box.name, "station": box.station.name}
+        audit_record(
+            acting_user=acting_user,
+            action="polling.box_delete",
+            obj=box,
+            area=r.election.area,
+            before=after,
+        )
+        box.delete()
