@@ -194,6 +194,9 @@ PARAMETERS: dict[str, Callable[[object, str], object]] = {
     "term_years": _count,
     # How the published candidate list is ordered: by nomination votes, or by name order.
     "candidate_notice_order": _enum("votes", "name_order"),
+    # The ballot of a round with several posts: one sheet listing every post, or one sheet
+    # per post handed out together (河南: 分别制作选票，一次同时投票).
+    "ballot_form": _enum("single", "per_post"),
     "members": _obj(min=_count, max=_count),
     "women_required": _bool,
     "quorum": _obj(participants=_enum("collected", "present"), share=_share),
