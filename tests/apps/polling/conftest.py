@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from huanjie.apps.polling import services
 from huanjie.apps.polling.models import Round
@@ -31,3 +32,30 @@ def regular(formal: Any, committee: Any) -> Round:
 @pytest.fixture
 def opened(regular: Round, committee: Any) -> Round:
     return services.round_open(acting_user=committee, round=regular)
+
+
+def voter(election: Any, name: str) -> Any:
+    from huanjie.apps.roll.models import Voter
+
+    return Voter.objects.get(election=election, name=name)
+
+
+def train(election: Any, user: Any, *people: tuple[str, int]) -> None:
+    """Record a training test for each (name, score); 85 passes (the default pass mark)."""
+    from huanjie.apps.preparation import services as prep
+
+    session = prep.training_session_create(
+        acting_user=user, election=election, title="选举工作人员培训", held_on=timezone.localdate()
+    )
+    for name, score in people:
+        prep.trainee_score_enter(acting_user=user, session=session, name=name, score=score)
+
+
+#: Voters of the fixture who are not candidates (the fixture's extra voters).
+STAFF = ["张伟甲", "王伟甲", "李伟甲", "赵伟甲", "刘伟甲", "陈伟甲"]
+
+
+@pytest.fixture
+def trained(formal: Any, committee: Any) -> Any:
+    train(formal, committee, *((n, 90) for n in STAFF), ("杨伟甲", 60), ("蔡丽", 95))
+    return formal

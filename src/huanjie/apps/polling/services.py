@@ -24,7 +24,7 @@ from huanjie.apps.campaigns.models import Election
 from huanjie.apps.campaigns.selectors import stage_states
 from huanjie.apps.campaigns.services import PlanError, stage_change
 from huanjie.apps.errors import ServiceError
-from huanjie.apps.polling.models import Box, Round, Station
+from huanjie.apps.polling.models import Box, Round, Staff, Station
 from huanjie.apps.roll.models import Voter
 from huanjie.core import rounds as core
 from huanjie.core.rounds import RoundAction, RoundState
@@ -500,3 +500,130 @@ def box_delete(*, acting_user: User, box: Box) -> None:
             before=after,
         )
         box.delete()
+
+
+# --- Staff ------------------------------------------------------------------------------------
+
+
+def staff_exclusions(election: Election, name: str, id_number: str = "") -> list[str]:
+    """Why this person may not serve as election staff: they are a candidate, or a declared
+    near relative of one (民政部《村民委员会选举规程》 [S]; near relatives as declared on the
+    committee page, 民法典 第一千零四十五条第二款)."""
+    from huanjie.apps.candidates.models import ACTIVE, Candidate  # noqa: PLC0415
+    from huanjie.apps.preparation.selectors import candidate_exclusions  # noqa: PLC0415
+    from huanjie.core.preparation import PersonRef  # noqa: PLC0415
+
+    pool = [
+        PersonRef(c.voter.name, c.voter.id_number)
+        for c in Candidate.objects.filter(election=election, status__in=ACTIVE).select_related(
+            "voter"
+        )
+    ]
+    return list(dict.fromkeys(candidate_exclusions(election, PersonRef(name, id_number), pool)))
+
+
+def _check_staff_person(election: Election, name: str, id_number: str) -> str:
+    """Refuse a candidate, a candidate's near relative, or someone without a training pass;
+    return what the check rested on (kept with the appointment)."""
+    from huanjie.apps.preparation.selectors import may_serve_as_staff  # noqa: PLC0415
+
+    excluded = staff_exclusions(election, name, id_number)
+    if excluded:
+        raise PollingError(
+            f"{'；'.join(excluded)}（民政部《村民委员会选举规程》：候选人及其近亲属不得担任选举工作人员）",
+            "name",
+            "excluded",
+        )
+    allowed, why = may_serve_as_staff(election, name, id_number)
+    if not allowed:
+        raise PollingError(
+            f"{name}不能担任选举工作人员：{why}（须参加培训并考试合格，见“准备工作”）",
+            "name",
+            "not_trained",
+        )
+    return why[:300]
+
+
+def staff_add(
+    *,
+    acting_user: User,
+    election: Election,
+    role: str,
+    voter: Voter | None = None,
+    name: str = "",
+    id_number: str = "",
+    user: AbstractBaseUser | None = None,
+    station: Station | None = None,
+) -> Staff:
+    """Appoint one person to one election-day role (选举工作人员). A voter of the village, or
+    (``name``/``id_number``) someone from outside the roll, e.g. a township cadre; optionally
+    linked to a login (``user``) so that the counting pages know who is the 总监票人."""
+    if role not in Staff.Role.values:
+        raise PollingError(f"职责“{role}”不正确", "role", "invalid")
+    if voter is not None:
+        if voter.election_id != election.pk:
+            raise PollingError(f"{voter.name}不是本村本届选举的选民", "voter", "not_a_voter")
+        name, id_number = voter.name, voter.id_number
+    name = _text(name, "name", "姓名", limit=50)
+    id_number = (id_number or "").strip().upper()
+    if station is not None and station.election_id != election.pk:
+        raise PollingError("投票站不属于本次选举", "station", "invalid")
+    basis = _check_staff_person(election, name, id_number)
+    label = Staff.Role(role).label
+    with transaction.atomic():
+        election = _lock_election(election)
+        if Staff.objects.filter(election=election, name=name, role=role).exists():
+            raise PollingError(f"{name}已是{label}", "name", "duplicate")
+        if (
+            role == Staff.Role.CHIEF_SCRUTINEER
+            and Staff.objects.filter(election=election, role=role).exists()
+        ):
+            raise PollingError("总监票人只设一名，请先撤下原总监票人", "role", "one_chief")
+        person = Staff.objects.create(
+            election=election,
+            name=name,
+            id_number=id_number,
+            voter=voter,
+            user_id=getattr(user, "pk", None),
+            role=role,
+            station=station,
+            basis=basis,
+            created_by_id=_uid(acting_user),
+        )
+        audit_record(
+            acting_user=acting_user,
+            action="polling.staff_add",
+            obj=person,
+            area=election.area,
+            after={
+                "name": name,
+                "role": role,
+                "voter": voter.pk if voter else None,
+                "user": getattr(user, "pk", None),
+                "station": station.name if station else None,
+                "basis": basis,
+            },
+        )
+    return person
+
+
+def staff_remove(*, acting_user: User, staff: Staff, reason: str = "") -> None:
+    """Take someone off a role (e.g. they became a candidate's relative, fell ill). Refused
+    once they have written a ballot or escort a box that has gone out: the record stays."""
+    reason = _text(reason, "reason", "理由", required=False, limit=300)
+    with transaction.atomic():
+        person = Staff.objects.select_for_update().select_related("election__area").get(pk=staff.pk)
+        if person.written.exists():
+            raise PollingError(f"{person.name}已为选民代写选票，记录须保留", "", "in_use")
+        if person.boxes_escorted.filter(departed_at__isnull=False).exists():
+            raise PollingError(f"{person.name}随流动票箱出发过，记录须保留", "", "in_use")
+        audit_record(
+            acting_user=acting_user,
+            action="polling.staff_remove",
+            obj=person,
+            area=person.election.area,
+            before={"name": person.name, "role": person.role},
+            after={"reason": reason},
+        )
+        person.boxes_escorted.clear()
+        person.delete()
