@@ -238,6 +238,8 @@ PARAMETERS: dict[str, Callable[[object, str], object]] = {
     # and whether the seal is handed over that same day.
     "handover_days": _opt_count,
     "seal_same_day": _bool,
+    # Who issues the certificate of election (当选证书) to each person elected.
+    "certificate_issuer": _enum("election_committee", "township_government", "none"),
     # Polling: the least number of election staff who go with a mobile ballot box (流动票箱).
     "mobile_box_escorts": _count,
 }
