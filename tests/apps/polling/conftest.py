@@ -59,3 +59,35 @@ STAFF = ["张伟甲", "王伟甲", "李伟甲", "赵伟甲", "刘伟甲", "陈�
 def trained(formal: Any, committee: Any) -> Any:
     train(formal, committee, *((n, 90) for n in STAFF), ("杨伟甲", 60), ("蔡丽", 95))
     return formal
+
+
+def authorise(election: Any, user: Any, *pairs: tuple[str, str], publish: bool = True) -> list[Any]:
+    """Register (ten days before election day) and publish proxies: (principal, holder)."""
+    import datetime
+
+    from huanjie.apps.campaigns.models import StageRecord
+    from huanjie.apps.proxies import services as proxies
+
+    day = election.election_day - datetime.timedelta(days=10)
+    StageRecord.objects.filter(election=election, stage="proxies").update(state="open")
+    found = [
+        proxies.proxy_register(
+            acting_user=user,
+            election=election,
+            principal_id_number=voter(election, principal).id_number,
+            proxy_id_number=voter(election, holder).id_number,
+            relation="子女",
+            reason="外出务工",
+            received_on=day,
+            today=day,
+        )
+        for principal, holder in pairs
+    ]
+    if publish:
+        proxies.proxy_list_publish(
+            acting_user=user, election=election, today=day + datetime.timedelta(days=5)
+        )
+    StageRecord.objects.filter(election=election, stage="proxies").update(state="closed")
+    for auth in found:
+        auth.refresh_from_db()
+    return found

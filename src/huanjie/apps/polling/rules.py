@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from huanjie.apps.campaigns.models import Election
-
-#: Until the profile carries ``mobile_box_escorts``: three escorts (secondary sources [S]).
-DEFAULT_ESCORTS = 3
+from huanjie.core.rules import load_profile
 
 
 def mobile_escorts(election: Election) -> tuple[int, str]:
-    """The least number of staff with a mobile box, and the rule it rests on."""
-    del election
-    return DEFAULT_ESCORTS, "村民委员会选举规程（流动票箱）[S]"
+    """The least number of staff with a mobile box (profile ``mobile_box_escorts``) and the
+    rule it rests on."""
+    profile = load_profile(election.profile_id)
+    return int(profile.value("mobile_box_escorts")), profile.article("mobile_box_escorts")

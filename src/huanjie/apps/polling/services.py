@@ -24,7 +24,7 @@ from huanjie.apps.campaigns.models import Election
 from huanjie.apps.campaigns.selectors import stage_states
 from huanjie.apps.campaigns.services import PlanError, stage_change
 from huanjie.apps.errors import ServiceError
-from huanjie.apps.polling.models import Box, Round, Staff, Station
+from huanjie.apps.polling.models import Box, CheckIn, Issue, MobileVisit, Round, Staff, Station
 from huanjie.apps.roll.models import Voter
 from huanjie.core import rounds as core
 from huanjie.core.rounds import RoundAction, RoundState
@@ -615,7 +615,7 @@ def staff_remove(*, acting_user: User, staff: Staff, reason: str = "") -> None:
         person = Staff.objects.select_for_update().select_related("election__area").get(pk=staff.pk)
         if person.written.exists():
             raise PollingError(f"{person.name}已为选民代写选票，记录须保留", "", "in_use")
-        if person.boxes_escorted.filter(departed_at__isnull=False).exists():
+        if Box.objects.filter(escorts=person, departed_at__isnull=False).exists():
             raise PollingError(f"{person.name}随流动票箱出发过，记录须保留", "", "in_use")
         audit_record(
             acting_user=acting_user,
@@ -625,5 +625,396 @@ def staff_remove(*, acting_user: User, staff: Staff, reason: str = "") -> None:
             before={"name": person.name, "role": person.role},
             after={"reason": reason},
         )
-        person.boxes_escorted.clear()
+        Box.escorts.through.objects.filter(staff=person).delete()
         person.delete()
+
+
+# --- Mobile boxes -----------------------------------------------------------------------------
+
+
+def _lock_box(box: Box) -> tuple[Round, Box]:
+    r = _lock_round(box.round)
+    return r, Box.objects.select_related("station").get(pk=box.pk)
+
+
+def _require_mobile_at_home(box: Box) -> None:
+    if box.kind != Box.Kind.MOBILE:
+        raise PollingError(f"“{box.name}”不是流动票箱", "box", "not_mobile")
+    if box.departed_at is not None:
+        raise PollingError(
+            f"流动票箱“{box.name}”已出发，随箱人员和上门名单不能再变动", "box", "departed"
+        )
+
+
+def mobile_escorts_set(*, acting_user: User, box: Box, staff: Sequence[Staff]) -> Box:
+    """Name the staff who go with a mobile box (流动票箱工作人员), until it leaves. The
+    profile's ``mobile_box_escorts`` is the least number; fewer are recorded but keep the box
+    (and the polls) from opening."""
+    with transaction.atomic():
+        r, box = _lock_box(box)
+        _require_mobile_at_home(box)
+        people = list(dict.fromkeys(staff))
+        for person in people:
+            if person.election_id != r.election_id:
+                raise PollingError(f"{person.name}不是本次选举的工作人员", "staff", "invalid")
+            excluded = staff_exclusions(r.election, person.name, person.id_number)
+            if excluded:
+                raise PollingError("；".join(excluded), "staff", "excluded")
+        before = sorted(p.name for p in box.escorts.all())
+        box.escorts.set(people)
+        audit_record(
+            acting_user=acting_user,
+            action="polling.mobile_escorts_set",
+            obj=box,
+            area=r.election.area,
+            before={"escorts": before},
+            after={"escorts": sorted(p.name for p in people)},
+        )
+    return box
+
+
+def mobile_visit_add(*, acting_user: User, box: Box, voter: Voter, reason: str) -> MobileVisit:
+    """Put a voter who asked for it (e.g. ill, elderly, disabled; 选举法 第三十八条 for the
+    people's congresses, the same practice for villages) on a mobile box's route."""
+    reason = _text(reason, "reason", "原因", limit=100)
+    with transaction.atomic():
+        r, box = _lock_box(box)
+        _require_mobile_at_home(box)
+        if RoundState(r.status) not in (RoundState.PREPARED, RoundState.OPEN):
+            raise PollingError(f"{r}已{r.get_status_display()}", "", "round_closed")
+        _require_registered(r, voter)
+        other = MobileVisit.objects.filter(round=r, voter=voter).select_related("box").first()
+        if other is not None:
+            raise PollingError(
+                f"{voter.name}已在流动票箱“{other.box.name}”的上门名单上", "voter", "duplicate"
+            )
+        if CheckIn.objects.filter(round=r, voter=voter).exists():
+            raise PollingError(f"{voter.name}已经验证领票", "voter", "already_voted")
+        visit = MobileVisit.objects.create(
+            round=r, box=box, voter=voter, reason=reason, created_by_id=_uid(acting_user)
+        )
+        audit_record(
+            acting_user=acting_user,
+            action="polling.mobile_visit_add",
+            obj=visit,
+            area=r.election.area,
+            after={"box": box.name, "voter": voter.pk, "name": voter.name, "reason": reason},
+        )
+    return visit
+
+
+def mobile_visit_remove(*, acting_user: User, visit: MobileVisit) -> None:
+    with transaction.atomic():
+        r, box = _lock_box(visit.box)
+        _require_mobile_at_home(box)
+        audit_record(
+            acting_user=acting_user,
+            action="polling.mobile_visit_remove",
+            obj=visit,
+            area=r.election.area,
+            before={"box": box.name, "voter": visit.voter_id, "reason": visit.reason},
+        )
+        visit.delete()
+
+
+def mobile_box_depart(*, acting_user: User, box: Box) -> Box:
+    """The mobile box leaves the venue (polls open), with at least the profile's number of
+    escorts and its list of voters to visit; refused otherwise."""
+    from huanjie.apps.polling.selectors import escort_problems  # noqa: PLC0415
+
+    with transaction.atomic():
+        r, box = _lock_box(box)
+        _require_mobile_at_home(box)
+        if RoundState(r.status) not in core.ISSUING:
+            raise PollingError(
+                f"{r}{r.get_status_display()}，流动票箱只能在投票开始后出发", "", "not_open"
+            )
+        problems = escort_problems(box)
+        if problems:
+            raise PollingError("；".join(problems), "box", "escorts")
+        box.departed_at = timezone.now()
+        box.save(update_fields=["departed_at"])
+        audit_record(
+            acting_user=acting_user,
+            action="polling.mobile_box_depart",
+            obj=box,
+            area=r.election.area,
+            after={
+                "box": box.name,
+                "escorts": sorted(p.name for p in box.escorts.all()),
+                "visits": MobileVisit.objects.filter(box=box).count(),
+                "at": box.departed_at,
+            },
+        )
+    return box
+
+
+def mobile_box_return(*, acting_user: User, box: Box) -> Box:
+    """The mobile box is back at the venue (sealed, with its escorts); no more ballots go
+    into it."""
+    with transaction.atomic():
+        r, box = _lock_box(box)
+        if box.kind != Box.Kind.MOBILE or box.departed_at is None:
+            raise PollingError(f"流动票箱“{box.name}”尚未出发", "box", "not_departed")
+        if box.returned_at is not None:
+            raise PollingError(f"流动票箱“{box.name}”已经返回", "box", "returned")
+        box.returned_at = timezone.now()
+        box.save(update_fields=["returned_at"])
+        audit_record(
+            acting_user=acting_user,
+            action="polling.mobile_box_return",
+            obj=box,
+            area=r.election.area,
+            after={
+                "box": box.name,
+                "at": box.returned_at,
+                "voters": Issue.objects.filter(box=box).count(),
+            },
+        )
+    return box
+
+
+# --- Check-in and ballot issue ----------------------------------------------------------------
+
+
+def _require_registered(r: Round, voter: Voter) -> None:
+    from huanjie.apps.roll.models import Status as VoterStatus  # noqa: PLC0415
+
+    if voter.election_id != r.election_id:
+        raise PollingError(f"{voter.name}不是本村本届选举的选民", "voter", "not_a_voter")
+    if voter.status != VoterStatus.REGISTERED:
+        raise PollingError(
+            f"{voter.name}：{voter.get_status_display()}，不在选民名单上，不能领取选票",
+            "voter",
+            "not_registered",
+        )
+
+
+def voter_by_card(election: Election, text: str) -> Voter:
+    """The registered voter whose card's QR text this is (signed by this installation); a
+    forged, altered or foreign card, or a voter no longer on the roll, is refused."""
+    from huanjie.apps.roll.services import card_check  # noqa: PLC0415 — a read
+
+    if not (text or "").strip():
+        raise PollingError("请扫描选民证二维码", "card", "required")
+    voter, problem = card_check(election, text)
+    if voter is None or problem:
+        raise PollingError(problem or "选民证无效", "card", "unknown_card")
+    return voter
+
+
+def _when_where(c: CheckIn) -> str:
+    at = timezone.localtime(c.at).strftime("%H:%M")
+    by = f"，经办人{c.by.get_username()}" if c.by is not None else ""
+    return f"{at}在{c.box.station.name}“{c.box.name}”{by}"
+
+
+def _already(r: Round, voter: Voter) -> str | None:
+    """Why this voter can receive no ballot now (already checked in, or their ballot went to
+    their proxy), with who, when and where; None if they can."""
+    c = CheckIn.objects.filter(round=r, voter=voter).select_related("box__station", "by").first()
+    if c is not None:
+        return f"{voter.name}已于{_when_where(c)}验证领票，不能重复领取"
+    issue = (
+        Issue.objects.filter(round=r, voter=voter)
+        .select_related("checkin__voter", "checkin__box__station", "checkin__by", "proxy")
+        .first()
+    )
+    if issue is not None:
+        serial = f"（委托投票{issue.proxy.serial}）" if issue.proxy is not None else ""
+        return (
+            f"{voter.name}的选票已由受委托人{issue.checkin.voter.name}于"
+            f"{_when_where(issue.checkin)}代领{serial}，本人不能再领取"
+        )
+    return None
+
+
+def _check_writer(r: Round, writer: Staff | None) -> None:
+    if writer is None:
+        return
+    if writer.election_id != r.election_id or writer.role != Staff.Role.WRITER:
+        raise PollingError(f"{writer.name}不是本次选举的代书人", "writer", "not_writer")
+    excluded = staff_exclusions(r.election, writer.name, writer.id_number)
+    if excluded:
+        raise PollingError("；".join(excluded), "writer", "excluded")
+
+
+def _proxy_rule(r: Round) -> tuple[dict[str, Any], str]:
+    from huanjie.core.rules import load_profile  # noqa: PLC0415
+
+    profile = load_profile(r.election.profile_id)
+    return profile.value("proxy"), profile.article("proxy")
+
+
+def _proxy_authorisations(r: Round, holder: Voter, principals: Sequence[Voter]) -> list[Any]:
+    """The authorisation in force for each principal, held by ``holder``, still valid and
+    within the profile's limit; refused with the reason otherwise."""
+    from huanjie.apps.proxies.selectors import held_by, standing  # noqa: PLC0415
+
+    if not principals:
+        return []
+    rule, article = _proxy_rule(r)
+    if not rule["allowed"]:
+        raise PollingError(f"本选举规则不允许委托投票（{article}）", "principals", "not_allowed")
+    if len({p.pk for p in principals}) != len(principals):
+        raise PollingError("委托人重复", "principals", "duplicate")
+    held = {a.principal_id: a for a in held_by(r.election, holder).select_related("principal")}
+    found = []
+    for p in principals:
+        auth = held.get(p.pk)
+        if auth is None:
+            raise PollingError(
+                f"{holder.name}没有{p.name}的有效委托（须在“委托投票”中事先办理；不得当场委托）",
+                "principals",
+                "no_authorisation",
+            )
+        errors = [x for x in standing(r.election, auth) if x.level == "error"]
+        if errors:
+            raise PollingError(
+                f"委托投票{auth.serial}（{p.name}委托{holder.name}）无效：{errors[0].text}"
+                f"（{errors[0].article}）",
+                "principals",
+                "void_authorisation",
+            )
+        _require_registered(r, p)
+        already = _already(r, p)
+        if already is not None:
+            raise PollingError(already, "principals", "already_voted")
+        found.append(auth)
+    limit = rule["limit"]
+    earlier = Issue.objects.filter(round=r, checkin__voter=holder, proxy__isnull=False).count()
+    if limit is not None and earlier + len(found) > limit:
+        raise PollingError(
+            f"{holder.name}接受委托投票不得超过{limit}人（{article}），"
+            f"本次{len(found)}人{f'、此前已代领{earlier}人' if earlier else ''}",
+            "principals",
+            "over_limit",
+        )
+    return found
+
+
+def ballot_issue(
+    *,
+    acting_user: User,
+    round: Round,
+    voter: Voter,
+    box: Box,
+    method: str = CheckIn.Method.SEARCH,
+    principals: Sequence[Voter] = (),
+    writer: Staff | None = None,
+) -> CheckIn:
+    """Check a voter in and issue their ballot into ``box`` (验证发票), and, when they hold
+    proxies, one ballot for each principal named (委托投票: in force, published where the
+    profile requires, within the profile's limit). Once per voter and round: a voter already
+    checked in, or whose ballot went to their proxy, is refused with who, when and where; a
+    principal who already voted in person cannot be voted for by the proxy. Only while polls
+    are open; into a mobile box only while it is out, and only for the voters on its list.
+    ``writer``: the 代书人 who writes the ballot for a voter who cannot (代写)."""
+    if method not in CheckIn.Method.values:
+        raise PollingError(f"验证方式“{method}”不正确", "method", "invalid")
+    with transaction.atomic():
+        r = _lock_round(round)
+        if RoundState(r.status) not in core.ISSUING:
+            raise PollingError(
+                f"{r}{r.get_status_display()}，不能发放选票（只在投票进行中发票）",
+                "",
+                "polls_not_open",
+            )
+        box = Box.objects.select_related("station").get(pk=box.pk)
+        if box.round_id != r.pk:
+            raise PollingError("票箱不属于本轮投票", "box", "invalid")
+        _require_registered(r, voter)
+        if box.kind == Box.Kind.MOBILE:
+            if box.departed_at is None or box.returned_at is not None:
+                raise PollingError(
+                    f"流动票箱“{box.name}”{'已返回' if box.returned_at else '尚未出发'}，不能投入",
+                    "box",
+                    "mobile_not_out",
+                )
+            if not MobileVisit.objects.filter(box=box, voter=voter).exists():
+                raise PollingError(
+                    f"{voter.name}不在流动票箱“{box.name}”的上门投票名单上", "voter", "not_listed"
+                )
+            method = CheckIn.Method.MOBILE
+        elif method == CheckIn.Method.MOBILE:
+            raise PollingError("只有流动票箱上门投票才用此方式", "method", "invalid")
+        already = _already(r, voter)
+        if already is not None:
+            raise PollingError(already, "voter", "already_voted")
+        if box.kind == Box.Kind.MOBILE and principals:
+            raise PollingError("流动票箱不办理委托投票", "principals", "not_allowed")
+        auths = _proxy_authorisations(r, voter, principals)
+        _check_writer(r, writer)
+        now = timezone.now()
+        checkin = CheckIn.objects.create(
+            round=r, voter=voter, box=box, method=method, at=now, by_id=_uid(acting_user)
+        )
+        Issue.objects.create(
+            round=r,
+            voter=voter,
+            checkin=checkin,
+            box=box,
+            writer=writer,
+            at=now,
+            by_id=_uid(acting_user),
+        )
+        for auth in auths:
+            Issue.objects.create(
+                round=r,
+                voter=auth.principal,
+                checkin=checkin,
+                box=box,
+                proxy=auth,
+                at=now,
+                by_id=_uid(acting_user),
+            )
+        audit_record(
+            acting_user=acting_user,
+            action="polling.ballot_issue",
+            obj=checkin,
+            area=r.election.area,
+            after={
+                "round": r.number,
+                "voter": voter.pk,
+                "name": voter.name,
+                "box": box.name,
+                "method": method,
+                "proxies": [
+                    {"principal": a.principal_id, "name": a.principal.name, "serial": a.serial}
+                    for a in auths
+                ],
+                "writer": writer.name if writer else None,
+            },
+        )
+    return checkin
+
+
+def assisted_writing_record(
+    *,
+    acting_user: User,
+    round: Round,
+    voter: Voter,
+    writer: Staff,
+) -> Issue:
+    """Record that a 代书人 wrote the ballot of a voter who already received it (代写: the voter
+    cannot write, e.g. illiterate or disabled); only while polls are open, once."""
+    with transaction.atomic():
+        r = _lock_round(round)
+        if RoundState(r.status) not in core.ISSUING:
+            raise PollingError(f"{r}{r.get_status_display()}，不能登记代写", "", "polls_not_open")
+        issue = Issue.objects.filter(round=r, voter=voter, proxy__isnull=True).first()
+        if issue is None:
+            raise PollingError(f"{voter.name}尚未本人领取选票", "voter", "not_issued")
+        if issue.writer_id is not None:
+            raise PollingError(f"{voter.name}的代写已登记", "voter", "duplicate")
+        _check_writer(r, writer)
+        issue.writer = writer
+        issue.save(update_fields=["writer"])
+        audit_record(
+            acting_user=acting_user,
+            action="polling.assisted_writing",
+            obj=issue,
+            area=r.election.area,
+            after={"round": r.number, "voter": voter.pk, "name": voter.name, "writer": writer.name},
+        )
+    return issue
