@@ -153,6 +153,7 @@ class Certificate:
     name: str
     post: str  # 主任, 副主任, 委员, 妇女委员
     serial: str = ""
+    elected_on: date | None = None  # when elected in a later round than the batch's day
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -420,6 +421,11 @@ def _report_story(r: ResultReport) -> list[Any]:
         if not post.candidates:
             rows.append(["", "（无人得票）", "", ""])
         table = _grid(rows, pw, center=(0, 2))
+        table.setStyle(
+            TableStyle(
+                [("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]
+            )
+        )
         elected_rows = [i for i, c in enumerate(post.candidates, start=1) if c.elected]
         if elected_rows:
             table.setStyle(
@@ -436,7 +442,7 @@ def _report_story(r: ResultReport) -> list[Any]:
     if r.decisions:
         number = "四" if r.boxes else "三"
         story.append(_p(f"{number}、依法作出的决定", s["h"]))
-        dw = [_AVAIL * 0.08, _AVAIL * 0.6, _AVAIL * 0.32]
+        dw = [_AVAIL * 0.07, _AVAIL * 0.55, _AVAIL * 0.38]
         rows = [["序号", "决定", "依据"]]
         for i, d in enumerate(r.decisions, start=1):
             rows.append(_cells([str(i), d.text, d.article], dw, s["cell"]))
@@ -465,8 +471,8 @@ def _report_story(r: ResultReport) -> list[Any]:
     t.setStyle(
         TableStyle(
             [
-                ("TOPPADDING", (0, 1), (-1, -1), 8),
-                ("BOTTOMPADDING", (0, 1), (-1, -1), 8),
+                ("TOPPADDING", (0, 1), (-1, -1), 6),
+                ("BOTTOMPADDING", (0, 1), (-1, -1), 7),
                 *spans,
             ]
         )
@@ -562,6 +568,7 @@ def certificates(
                 guard(c.name, f"第{i}份证书 "),
                 guard(c.post, f"第{i}份证书 "),
                 guard(c.serial, f"第{i}份证书 "),
+                c.elected_on or batch.elected_on,
             )
             for i, c in enumerate(batch.certificates, start=1)
         ]
@@ -572,7 +579,7 @@ def certificates(
         c.setTitle(f"{batch.election}当选证书")
         c.setCreator("huanjie")
         c.setAuthor("")
-        for name, post, serial in faces:
+        for name, post, serial, elected_on in faces:
             _draw_certificate(
                 c,
                 name=name,
@@ -580,7 +587,7 @@ def certificates(
                 serial=serial,
                 body=body,
                 election=election,
-                elected_on=batch.elected_on,
+                elected_on=elected_on,
                 term=term,
                 issuer=issuer,
                 issued=batch.issued,

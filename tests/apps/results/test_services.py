@@ -165,7 +165,10 @@ def test_the_additional_round_takes_the_next_in_vote_order_and_completes_the_com
     assert post["elected"] == ["赵刚"]
     assert result.outcome["next_round"] is None
     members = selectors.elected(election)
-    assert [(e.name, e.round_number) for e in members][-1] == ("赵刚", 2)
+    assert [(e.post_name, e.name, e.round_number) for e in members][:2] == [
+        ("主任", "李明", 1),
+        ("副主任", "赵刚", 2),
+    ]
     state = selectors.election_outcome(election)
     assert state.complete
     assert state.unfilled_total == 0

@@ -528,8 +528,8 @@ class Elected:
 
 
 def elected(election: Election) -> list[Elected]:
-    """The new committee: everyone elected in the election's decided rounds, in round order
-    and, within a round, in post order."""
+    """The new committee: everyone elected in the election's decided rounds, in the order of the
+    election's posts (主任, 副主任, … as on the first ballot), then of the rounds."""
     out: list[Elected] = []
     for res in results(election):
         r = res.round
@@ -557,7 +557,9 @@ def elected(election: Election) -> list[Elected]:
                         round_kind=r.kind,
                     )
                 )
-    return out
+    first = Round.objects.filter(election=election, kind=Round.Kind.REGULAR).order_by("number")
+    order = {p["name"]: i for i, p in enumerate(first[0].posts)} if first else {}
+    return sorted(out, key=lambda e: (order.get(e.post_name, len(order)), e.round_number))
 
 
 @dataclass(frozen=True)
@@ -615,10 +617,15 @@ def election_outcome(election: Election) -> ElectionOutcome:
     vacancy = last.outcome.get("vacancy_allowed") if last else None
     presiding = last.outcome.get("presiding") if last else None
     total = sum(unfilled.values())
-    if last is None:
+    if pending is not None and pending.status == RoundState.COUNTED:
+        summary = f"第{pending.number}轮{KIND_LABELS.get(pending.kind, '')}已计票完成，待确定结果"
+    elif last is None:
         summary = "尚未确定任何一轮的选举结果"
     elif pending is not None:
-        summary = f"第{pending.number}轮{KIND_LABELS.get(pending.kind, '')}已安排（{pending.held_on.isoformat()}），待投票和计票"
+        summary = (
+            f"第{pending.number}轮{KIND_LABELS.get(pending.kind, '')}已安排"
+            f"（{pending.held_on.isoformat()}），待投票和计票"
+        )
     elif step is not None:
         summary = f"须{NEXT_LABELS[step]}"
         if total:
@@ -640,4 +647,205 @@ def election_outcome(election: Election) -> ElectionOutcome:
         vacancy_allowed=vacancy,
         presiding=presiding,
         summary=summary,
+    )
+
+
+# --- A decided round as people read it (pages, announcement, report) --------------------------
+
+_BASE_LABELS = {"collected": "参加投票人数", "valid": "有效票数", "present": "实到会人数"}
+
+
+def threshold_rule(result: RoundResult, post: Mapping[str, Any]) -> str:
+    """How ``post`` was won in this round, with its numbers: e.g. ``过半数：得票×2 > 参加投票人数
+    50×1，即至少 26 票``; for a revote, the most votes."""
+    kind = result.input.get("kind")
+    if kind == "revote":
+        return "重新投票，以得票多的当选"
+    profile = load_profile(result.profile_id)
+    rule = profile.value("additional_threshold" if kind == "additional" else "threshold")
+    share = rule["share"]
+    ballots = result.outcome.get("ballots", {})
+    base = {
+        "collected": ballots.get("collected", 0),
+        "valid": ballots.get("valid", 0),
+        "present": result.input.get("present") or 0,
+    }[rule["base"]]
+    op = ">" if share.strict else "≥"
+    text = (
+        f"{share.describe()}：得票×{share.den} {op} {_BASE_LABELS[rule['base']]} {base}×{share.num}，"
+        f"即至少 {share.least(base)} 票"
+    )
+    if kind == "additional":
+        text = f"得票多，且{text}"
+        if rule.get("majority_first"):
+            majority = rule["majority_share"]
+            text = f"先以{majority.describe()}（至少 {majority.least(base)} 票）确定；无人达到的，{text}"
+    return text
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    votes: int
+    write_in: bool
+    status: str  # 当选 / 未当选 / 重新投票 / 另行选举候选人
+    elected: bool
+
+
+@dataclass(frozen=True)
+class PostView:
+    name: str
+    seats: int
+    threshold: int | None
+    rule: str
+    rows: list[Row]
+    elected: list[str]
+    unfilled: int
+    revote: list[str]
+    sections: dict[str, int]
+    reasons: list[dict[str, Any]]
+    women_only: bool
+    article: str = ""  # the article of the threshold (shown beside ``rule``)
+
+
+@dataclass(frozen=True)
+class Decision:
+    text: str
+    article: str
+    level: str
+    code: str
+
+
+@dataclass(frozen=True)
+class RoundView:
+    result: RoundResult
+    round: Round
+    title: str
+    valid: bool
+    electorate: int
+    voters: int | None
+    issued: int
+    collected: int
+    valid_ballots: int
+    invalid_ballots: int
+    blank_ballots: int | None
+    boxes: list[dict[str, Any]]
+    posts: list[PostView]
+    decisions: list[Decision]  # the round's and every post's, each with its article
+    next_step: str | None
+    next_label: str
+    presiding: str | None
+    vacancy_allowed: bool | None
+
+
+def short_articles(article: str) -> str:
+    """Articles as people write them: ``《浙江省村民委员会选举办法》第二十八条第一款、第二款；
+    《民法典》第一千二百五十九条`` for the core's ``浙江省村民委员会选举办法 第二十八条第一款；
+    浙江省村民委员会选举办法 第二十八条第二款；民法典 第一千二百五十九条``."""
+    groups: list[tuple[str, list[str]]] = []
+    for part in (p.strip() for p in article.split("；")):
+        if not part:
+            continue
+        law, sep, ref = part.rpartition(" ")
+        if not sep:
+            law, ref = part, ""
+        if groups and groups[-1][0] == law:
+            refs = groups[-1][1]
+            # 第二十八条第一款、第二十八条第二款 → 第二十八条第一款、第二款
+            head = refs[0].split("条")[0] + "条" if "条" in refs[0] else ""
+            refs.append(ref[len(head) :] if head and ref.startswith(head) and ref != head else ref)
+        else:
+            groups.append((law, [ref]))
+    out = []
+    for law, refs in groups:
+        name = law if law.startswith("《") or not law else f"《{law}》"
+        out.append(name + "、".join(r for r in refs if r))
+    return "；".join(out)
+
+
+def round_view(result: RoundResult) -> RoundView:
+    data, outcome = result.input, result.outcome
+    r = result.round
+    on_ballot: dict[str, list[str]] = {}
+    for c in data.get("candidates", []):
+        on_ballot.setdefault(c["post"], []).append(c["name"])
+    posts: list[PostView] = []
+    decisions = [
+        Decision(x["text"], short_articles(x["article"]), x.get("level", "info"), x["code"])
+        for x in outcome.get("reasons", [])
+    ]
+    for p in outcome.get("posts", []):
+        votes = dict(p.get("votes", {}))
+        for name in on_ballot.get(p["name"], []):
+            votes.setdefault(name, 0)
+        ranked = sorted(votes.items(), key=lambda kv: (-kv[1], kv[0]))
+        rows = []
+        for name, n in ranked:
+            if name in p.get("elected", []):
+                status = "当选"
+            elif name in p.get("revote", []):
+                status = "票数相等，重新投票"
+            elif name in p.get("next_candidates", []) or name in p.get("next_women_candidates", []):
+                status = "未当选（另行选举候选人）"
+            else:
+                status = "未当选"
+            rows.append(
+                Row(
+                    name=name,
+                    votes=n,
+                    write_in=name not in on_ballot.get(p["name"], []),
+                    status=status,
+                    elected=name in p.get("elected", []),
+                )
+            )
+        posts.append(
+            PostView(
+                name=p["name"],
+                seats=p["seats"],
+                threshold=p.get("threshold"),
+                rule=threshold_rule(result, p) if outcome.get("valid") else "",
+                rows=rows,
+                elected=list(p.get("elected", [])),
+                unfilled=int(p.get("unfilled", 0)),
+                revote=list(p.get("revote", [])),
+                sections=dict(p.get("sections", {})),
+                reasons=list(p.get("reasons", [])),
+                women_only=bool(p.get("women_only")),
+                article=next(
+                    (
+                        short_articles(x["article"])
+                        for x in p.get("reasons", [])
+                        if x["code"] in ("threshold", "additional_majority_first", "revote_decided")
+                    ),
+                    "",
+                ),
+            )
+        )
+        # The threshold of each post is shown with the post (its rule and article).
+        decisions += [
+            Decision(x["text"], short_articles(x["article"]), x.get("level", "info"), x["code"])
+            for x in p.get("reasons", [])
+            if x["code"] not in ("threshold", "revote_decided")
+        ]
+    ballots = outcome.get("ballots", {})
+    step = next_step(result)
+    return RoundView(
+        result=result,
+        round=r,
+        title=f"第{r.number}轮　{KIND_LABELS.get(r.kind, r.kind)}",
+        valid=bool(outcome.get("valid")),
+        electorate=int(data.get("electorate", 0)),
+        voters=data.get("present"),
+        issued=int(data.get("issued", 0)),
+        collected=int(ballots.get("collected", 0)),
+        valid_ballots=int(ballots.get("valid", 0)),
+        invalid_ballots=int(ballots.get("invalid", 0)),
+        blank_ballots=ballots.get("blank"),
+        boxes=list(data.get("boxes", [])),
+        posts=posts,
+        decisions=decisions,
+        next_step=step,
+        next_label=NEXT_LABELS.get(step or "", ""),
+        presiding=outcome.get("presiding"),
+        vacancy_allowed=outcome.get("vacancy_allowed"),
     )
