@@ -267,3 +267,30 @@ def test_writer_who_became_a_candidates_relative_refused(
             writer=writer,
         )
     assert not CheckIn.objects.exists()
+
+
+def test_proxy_ballots_later_and_within_the_limit(formal: Any, committee: Any) -> None:
+    authorise(formal, committee, ("张芳乙", "王红"), ("王芳乙", "王红"))
+    r = services.round_create_regular(acting_user=committee, election=formal)
+    services.round_open(acting_user=committee, round=r)
+    holder = voter(formal, "王红")
+    with pytest.raises(PollingError, match="尚未验证领票"):
+        services.proxy_ballots_issue(
+            acting_user=committee, round=r, holder=holder, principals=[voter(formal, "张芳乙")]
+        )
+    services.ballot_issue(
+        acting_user=committee,
+        round=r,
+        voter=holder,
+        box=r.boxes.get(),
+        principals=[voter(formal, "张芳乙")],
+    )
+    issues = services.proxy_ballots_issue(
+        acting_user=committee, round=r, holder=holder, principals=[voter(formal, "王芳乙")]
+    )
+    assert [i.voter.name for i in issues] == ["王芳乙"]
+    with pytest.raises(PollingError, match="王芳乙的选票已由受委托人王红"):
+        services.proxy_ballots_issue(
+            acting_user=committee, round=r, holder=holder, principals=[voter(formal, "王芳乙")]
+        )
+    assert selectors.round_figures(r).by_proxy == 2

@@ -11,6 +11,7 @@ from django.db.models import Count, Q, QuerySet
 
 from huanjie.apps.campaigns.models import Election
 from huanjie.apps.polling.models import Box, CheckIn, Issue, MobileVisit, Round, Staff, Station
+from huanjie.apps.roll.models import Voter
 from huanjie.apps.roll.selectors import registered
 from huanjie.core.arith import Share
 from huanjie.core.rounds import RoundState
@@ -273,3 +274,129 @@ def recent_checkins(r: Round, limit: int = 10) -> list[CheckIn]:
         .prefetch_related("issues__voter")
         .order_by("-at", "-pk")[:limit]
     )
+
+
+@dataclass(frozen=True)
+class PrincipalRow:
+    """A principal whose authorisation a voter holds, and whether their ballot was issued."""
+
+    voter_id: int
+    name: str
+    serial: str
+    status: str  # "" (may be issued now), or what happened / why not
+
+
+@dataclass(frozen=True)
+class VoterRow:
+    """One voter as the check-in page shows them: group, masked ID and where they stand."""
+
+    voter_id: int
+    name: str
+    group: str
+    masked_id: str
+    serial: str
+    status: str  # "" = may receive a ballot now; else what happened (已领票 09:12 …)
+    checked_in: bool
+    principals: list[PrincipalRow]
+
+    @property
+    def may_issue(self) -> bool:
+        return not self.status
+
+    @property
+    def open_principals(self) -> list[PrincipalRow]:
+        return [p for p in self.principals if not p.status]
+
+
+def _stamp(c: CheckIn) -> str:
+    from django.utils import timezone  # noqa: PLC0415
+
+    return f"{timezone.localtime(c.at):%H:%M} {c.box.station.name}{c.box.name}"
+
+
+def voter_rows(r: Round, voters: list[Voter]) -> list[VoterRow]:
+    """Check-in state of each voter (and of the principals whose proxies they hold)."""
+    from huanjie.apps.proxies.selectors import in_force, standing  # noqa: PLC0415
+    from huanjie.apps.roll.selectors import mask_id  # noqa: PLC0415
+
+    ids = [v.pk for v in voters]
+    auths = list(in_force(r.election).filter(proxy_id__in=ids).select_related("principal"))
+    given = {
+        a.principal_id: a
+        for a in in_force(r.election).filter(principal_id__in=ids).select_related("proxy")
+    }
+    everyone = ids + [a.principal_id for a in auths]
+    checkins = {
+        c.voter_id: c
+        for c in CheckIn.objects.filter(round=r, voter_id__in=everyone).select_related(
+            "box__station"
+        )
+    }
+    issues = {
+        i.voter_id: i
+        for i in Issue.objects.filter(round=r, voter_id__in=everyone).select_related(
+            "checkin__voter", "checkin__box__station"
+        )
+    }
+
+    def state(voter_id: int) -> str:
+        c = checkins.get(voter_id)
+        if c is not None:
+            return f"已领票 {_stamp(c)}"
+        i = issues.get(voter_id)
+        if i is not None:
+            return f"已由{i.checkin.voter.name}代领 {_stamp(i.checkin)}"
+        return ""
+
+    rows = []
+    for v in voters:
+        principals = []
+        for a in auths:
+            if a.proxy_id != v.pk:
+                continue
+            why = state(a.principal_id)
+            errors = [x for x in standing(r.election, a) if x.level == "error"]
+            if not why and errors:
+                why = f"委托无效：{errors[0].text}"
+            principals.append(PrincipalRow(a.principal_id, a.principal.name, a.serial, why))
+        status = state(v.pk)
+        auth = given.get(v.pk)
+        note = f"（已委托{auth.proxy.name}代投）" if auth is not None and not status else ""
+        rows.append(
+            VoterRow(
+                voter_id=v.pk,
+                name=v.name + note,
+                group=v.group.name if v.group else "未分组",
+                masked_id=mask_id(v.id_number),
+                serial=v.serial,
+                status=status,
+                checked_in=v.pk in checkins,
+                principals=principals,
+            )
+        )
+    return rows
+
+
+def search(r: Round, text: str, limit: int = 8) -> list[VoterRow]:
+    """Typeahead over the roll: registered voters whose name (or its simplified form),
+    ID number or voter-card serial matches ``text``."""
+    from huanjie.apps.roll.selectors import registered  # noqa: PLC0415
+    from huanjie.core.names import normalize  # noqa: PLC0415
+
+    text = text.strip()
+    if not text:
+        return []
+    key = normalize(text)
+    query = Q(name__startswith=text) | Q(name__contains=text) | Q(serial=text.upper())
+    if key:
+        query |= Q(name_key__contains=key)
+    if len(text) >= 6 and text[:-1].isdigit():
+        query |= Q(id_number__startswith=text.upper())
+    found = list(
+        registered(r.election)
+        .filter(query)
+        .select_related("group")
+        .order_by("name_key", "pk")[:limit]
+    )
+    exact = [v for v in found if v.name == text]
+    return voter_rows(r, exact + [v for v in found if v not in exact])

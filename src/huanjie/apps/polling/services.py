@@ -989,6 +989,63 @@ def ballot_issue(
     return checkin
 
 
+def proxy_ballots_issue(
+    *,
+    acting_user: User,
+    round: Round,
+    holder: Voter,
+    principals: Sequence[Voter],
+) -> list[Issue]:
+    """Issue the ballots of principals to a proxy who has already checked in (e.g. came back
+    with the 委托投票证), into the box of their check-in; same rules as :func:`ballot_issue`."""
+    if not principals:
+        raise PollingError("请选择代领的委托人", "principals", "required")
+    with transaction.atomic():
+        r = _lock_round(round)
+        if RoundState(r.status) not in core.ISSUING:
+            raise PollingError(
+                f"{r}{r.get_status_display()}，不能发放选票（只在投票进行中发票）",
+                "",
+                "polls_not_open",
+            )
+        checkin = CheckIn.objects.filter(round=r, voter=holder).select_related("box").first()
+        if checkin is None:
+            raise PollingError(f"{holder.name}尚未验证领票", "voter", "not_checked_in")
+        if checkin.box.kind == Box.Kind.MOBILE:
+            raise PollingError("流动票箱不办理委托投票", "principals", "not_allowed")
+        auths = _proxy_authorisations(r, holder, principals)
+        now = timezone.now()
+        issues = [
+            Issue.objects.create(
+                round=r,
+                voter=auth.principal,
+                checkin=checkin,
+                box=checkin.box,
+                proxy=auth,
+                at=now,
+                by_id=_uid(acting_user),
+            )
+            for auth in auths
+        ]
+        audit_record(
+            acting_user=acting_user,
+            action="polling.proxy_ballots_issue",
+            obj=checkin,
+            area=r.election.area,
+            after={
+                "round": r.number,
+                "holder": holder.pk,
+                "name": holder.name,
+                "box": checkin.box.name,
+                "proxies": [
+                    {"principal": a.principal_id, "name": a.principal.name, "serial": a.serial}
+                    for a in auths
+                ],
+            },
+        )
+    return issues
+
+
 def assisted_writing_record(
     *,
     acting_user: User,
