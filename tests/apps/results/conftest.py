@@ -1,9 +1,8 @@
 """Fixtures of the results tests: Qingshan's election day (``formal``: Zhejiang rules, 主任 1,
 副主任 1, 妇女委员 1, 委员 2; 60 voters) with its regular round voted and counted.
 
-Voting goes through polling's services where they exist (round created, opened, closed,
-marked counted). Check-in and ballot issue are written as rows here (``vote``), and the count
-is the fragment the counting contract describes (``count``: ``{"boxes": [...], "ballots":
+Voting goes through polling's services (round created, opened, voters checked in and handed
+a ballot, closed, marked counted), and the count is the fragment the counting contract describes (``count``: ``{"boxes": [...], "ballots":
 [...]}``), handed to ``results.selectors`` in place of ``counting.selectors.round_count``.
 """
 
@@ -15,10 +14,9 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
 from huanjie.apps.polling import services as polling
-from huanjie.apps.polling.models import Box, CheckIn, Issue, Round
+from huanjie.apps.polling.models import Round
 from huanjie.apps.results import selectors
 from huanjie.apps.roll.selectors import registered
 
@@ -50,21 +48,13 @@ def counts(monkeypatch: pytest.MonkeyPatch) -> Counts:
     return store
 
 
-def vote(r: Round, voters: int, *, mobile: int = 0) -> None:
-    """``voters`` registered voters check in and are handed a ballot (the first ``mobile`` of
-    them into a mobile box), as polling's check-in and issue would record it."""
+def vote(r: Round, voters: int, acting_user: Any) -> None:
+    """The first ``voters`` registered voters check in and are handed a ballot into the round's
+    first box, through polling's ``ballot_issue``."""
     box = r.boxes.order_by("pk").first()
     assert box is not None
-    mobile_box = None
-    if mobile:
-        mobile_box = Box.objects.create(
-            round=r, station=box.station, name="流动票箱1", kind=Box.Kind.MOBILE
-        )
-    now = timezone.now()
-    for i, v in enumerate(registered(r.election).order_by("pk")[:voters]):
-        into = mobile_box if mobile_box is not None and i < mobile else box
-        checkin = CheckIn.objects.create(round=r, voter=v, box=into, method="card", at=now)
-        Issue.objects.create(round=r, voter=v, checkin=checkin, box=into, at=now)
+    for v in registered(r.election).order_by("pk")[:voters]:
+        polling.ballot_issue(acting_user=acting_user, round=r, voter=v, box=box)
 
 
 def ballots(**posts: Sequence[tuple[Sequence[str], int]]) -> list[dict[str, Any]]:
@@ -125,7 +115,7 @@ def hold(committee: Any, counts: Counts) -> Hold:
         r: Round, papers: list[dict[str, Any]], *, voters: int | None = None, **extra: Any
     ) -> Round:
         r = polling.round_open(acting_user=committee, round=r)
-        vote(r, len(papers) if voters is None else voters)
+        vote(r, len(papers) if voters is None else voters, committee)
         r = polling.round_close(acting_user=committee, round=r)
         counts[r.pk] = count(r, papers, **extra)
         return polling.round_mark_counted(acting_user=committee, round=r)
