@@ -1,11 +1,6 @@
 """Qingshan after its vote: the shared ``formal`` village (Zhejiang rules; 主任 1, 副主任 1,
-妇女委员 1, 委员 2; 60 voters), its regular round created by polling, and the new committee as
-the results part reports it.
-
-``decided`` stands in for a decided round: ``results.selectors.elected`` is replaced by the
-first candidates of each post on the round's ballot (the counting part, which the results part
-needs to decide a round, is not yet in main). The Elected records are the results part's own
-dataclass, so the contract is the real one."""
+妇女委员 1, 委员 2; 60 voters), its regular round held through polling and decided by the
+results part, so the new committee is what ``results.selectors.elected`` reports."""
 
 from __future__ import annotations
 
@@ -17,7 +12,6 @@ from django.test import Client
 from huanjie.apps.accounts.models import Role
 from huanjie.apps.accounts.services import user_create
 from huanjie.apps.campaigns.models import StageRecord
-from huanjie.apps.polling.services import round_create_regular
 from huanjie.apps.results import selectors as results
 from huanjie.apps.roll.models import Voter
 from huanjie.core.stages import Stage, State
@@ -26,28 +20,52 @@ from tests.apps.candidates.conftest import PEOPLE
 PASSWORD = "Correct-Horse-42"
 
 
+#: 50 of 60 vote and every seat is filled in one round (Zhejiang: more than half of 50):
+#: 主任 李明 40; 副主任 赵刚 30; 妇女委员 田芳 30; 委员 徐亮 35, 朱平 30.
+FIRST: dict[str, list[tuple[list[str], int]]] = {
+    "主任": [(["李明"], 40), (["王强"], 6), ([], 4)],
+    "副主任": [(["赵刚"], 30), (["彭军"], 16), ([], 4)],
+    "妇女委员": [(["田芳"], 30), (["林秀英"], 18), ([], 2)],
+    "委员": [(["徐亮", "朱平"], 30), (["徐亮", "曹勇"], 5), (["曹勇"], 5), ([], 10)],
+}
+
+
+def papers(posts: dict[str, list[tuple[list[str], int]]]) -> list[dict[str, Any]]:
+    """Ballots in the ``huanjie.round/1`` form, the posts' rows filled in parallel."""
+    columns = {p: [names for names, n in rows for _ in range(n)] for p, rows in posts.items()}
+    size = len(next(iter(columns.values())))
+    return [{p: {"yes": list(col[i])} for p, col in columns.items()} for i in range(size)]
+
+
 @pytest.fixture
-def decided(formal: Any, clerks: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> Any:
-    r = round_create_regular(acting_user=clerks["coordinator"], election=formal)
-    winners: list[results.Elected] = []
-    for post in r.posts:
-        chosen = [c for c in r.candidates if c["post"] == post["name"]][: post["seats"]]
-        for i, c in enumerate(chosen):
-            winners.append(
-                results.Elected(
-                    name=c["name"],
-                    voter_id=c["voter_id"],
-                    post_kind=post["kind"],
-                    post_name=post["name"],
-                    votes=45 - i,
-                    round_number=r.number,
-                    sex=c.get("sex", ""),
-                )
-            )
-    monkeypatch.setattr(
-        results, "elected", lambda election: list(winners) if election.pk == formal.pk else []
-    )
+def voted(formal: Any, users: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Qingshan's regular round held through polling (50 voters handed a ballot) and decided by
+    the results part. Counting is stood in for as the results tests do: its fragment of the
+    round (one box, the ballots of ``FIRST``) is handed to ``results.selectors``."""
+    from huanjie.apps.polling import services as polling
+    from huanjie.apps.results import services as deciding
+    from huanjie.apps.roll.selectors import registered
+
+    who = users["qingshan"]
+    r = polling.round_create_regular(acting_user=who, election=formal)
+    r = polling.round_open(acting_user=who, round=r)
+    box = r.boxes.order_by("pk").first()
+    assert box is not None
+    for v in registered(formal).order_by("pk")[:50]:
+        polling.ballot_issue(acting_user=who, round=r, voter=v, box=box)
+    r = polling.round_close(acting_user=who, round=r)
+    fragment = {"boxes": [{"name": box.name, "collected": 50}], "ballots": papers(FIRST)}
+    monkeypatch.setattr(results, "count_complete", lambda _r: (True, []))
+    monkeypatch.setattr(results, "count_fragment", lambda _r: fragment)
+    r = polling.round_mark_counted(acting_user=who, round=r)
+    deciding.round_decide(acting_user=who, round=r)
     return formal
+
+
+@pytest.fixture
+def decided(voted: Any) -> Any:
+    """The election after its vote, decided: the new committee stands."""
+    return voted
 
 
 def set_stages(the_election: Any, **states: State) -> None:

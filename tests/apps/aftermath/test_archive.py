@@ -60,11 +60,21 @@ def test_package_holds_every_document_with_its_hash(
     for name, entry in listed.items():
         assert core.sha256(files[name]) == entry["sha256"]
     titles = {f["title"] for f in manifest["files"]}
-    assert {"候选人名单公告", "工作移交清单", "选后工作记录", "审计日志摘录"} <= titles
+    assert {
+        "候选人名单公告",
+        "计票输入与结果",
+        "选举结果报告单",
+        "当选证书",
+        "选举结果公告",
+        "工作移交清单",
+        "选后工作记录",
+        "审计日志摘录",
+    } <= titles
     missing = {m["title"]: m["reason"] for m in manifest["missing"]}
-    # the shared fixture never posts the voter list; no result documents are decided yet
+    # the shared fixture never posts the voter list nor records the election committee
     assert missing["选民名单"] == "选民名单尚未公布"
-    assert "选举结果报告单" in missing
+    assert missing["村民选举委员会成员公告"] == "尚无在任的村民选举委员会成员，无法生成公告"
+    assert not titles & set(missing)
     assert missing == {m["title"]: m["reason"] for m in pkg.missing}
     # the audit extract is the village's part of the chain, hashes included
     lines = [json.loads(x) for x in files["审计日志.jsonl"].decode().splitlines()]

@@ -12,6 +12,7 @@ import json
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -158,23 +159,39 @@ def _print_runs(election: Election) -> list[tuple[str, bytes]]:
     return out
 
 
-def _results_documents(attr: str, title: str) -> Callable[[Election], list[tuple[str, bytes]]]:
-    """A document of the results part per decided round (``results.documents.<attr>``)."""
+def _decided_on(result: Any) -> date:
+    return timezone.localdate(result.decided_at)
+
+
+def _report(election: Election) -> list[tuple[str, bytes]]:
+    """选举结果报告单 of every decided round (``results.documents.report_pdf``)."""
+    report_pdf = _need("huanjie.apps.results.documents", "report_pdf")
+    result_for = _need("huanjie.apps.results.selectors", "result_for")
+    out: list[tuple[str, bytes]] = []
+    for r in _rounds(election):
+        result = result_for(r)
+        if result is not None:
+            try:
+                out.append(
+                    (f"选举结果报告单-第{r.number}轮.pdf", report_pdf(result, _decided_on(result)))
+                )
+            except ServiceError as err:
+                raise MissingDocumentError(err.message) from err
+    if not out:
+        raise MissingDocumentError("尚未确定选举结果")
+    return out
+
+
+def _election_document(attr: str, name: str) -> Callable[[Election], list[tuple[str, bytes]]]:
+    """A document of the whole election from the results part (``results.documents.<attr>``),
+    dated the day the last result was decided."""
 
     def produce(election: Election) -> list[tuple[str, bytes]]:
         fn = _need("huanjie.apps.results.documents", attr)
-        result_for = _need("huanjie.apps.results.selectors", "result_for")
-        out: list[tuple[str, bytes]] = []
-        for r in _rounds(election):
-            result = result_for(r)
-            if result is not None:
-                try:
-                    out.append((f"{title}-第{r.number}轮.pdf", fn(result)))
-                except ServiceError as err:
-                    raise MissingDocumentError(err.message) from err
-        if not out:
+        results = list(_need("huanjie.apps.results.selectors", "results")(election))
+        if not results:
             raise MissingDocumentError("尚未确定选举结果")
-        return out
+        return _one(name, lambda: fn(election, _decided_on(results[-1])))
 
     return produce
 
@@ -264,9 +281,9 @@ SOURCES: tuple[Source, ...] = (
     Source("候选人名单公告", "candidates", _candidates),
     Source("选票印制记录", "ballots", _print_runs),
     Source("计票输入与结果", "results", _results_json),
-    Source("选举结果报告单", "results", _results_documents("report_pdf", "选举结果报告单")),
-    Source("当选证书", "results", _results_documents("certificates_pdf", "当选证书")),
-    Source("选举结果公告", "results", _results_documents("announcement_pdf", "选举结果公告")),
+    Source("选举结果报告单", "results", _report),
+    Source("当选证书", "results", _election_document("certificates_pdf", "当选证书.pdf")),
+    Source("选举结果公告", "results", _election_document("notice_pdf", "选举结果公告.pdf")),
     Source("工作移交清单", "aftermath", _handover),
     Source("选后工作记录", "aftermath", _aftermath_records),
 )
