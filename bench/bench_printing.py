@@ -1,12 +1,16 @@
-"""Benchmark: printing the public voter list of a 5,000-voter village and 5,000 voter cards.
+"""Benchmark: printing the public voter list of a 5,000-voter village, 5,000 voter cards and
+2,000 ballots.
 
 Generates a deterministic village (names from ``bench_names.make_names``, ten villager groups,
 masked ID numbers, the three registration categories, a note on one voter in ten), then times
 :func:`huanjie.printing.voter_list_notice` and :func:`huanjie.printing.voter_cards` (QR mask
-chosen per card, as the standard asks, and fixed with ``qr_mask=0``). Prints JSON.
+chosen per card, as the standard asks, and fixed with ``qr_mask=0``), and
+:func:`huanjie.printing.ballots.ballots` for a Zhejiang-style ballot (主任, 副主任, 妇女委员,
+委员 ×2; nine candidates, five write-in spaces; serial and QR code on every sheet). Prints JSON.
 
-Usage: python bench/bench_printing.py [--voters 5000] [--cards 5000] [--repeat 3]
-                                      [--only list|cards] [--out DIR]  (DIR: keep the PDFs)
+Usage: python bench/bench_printing.py [--voters 5000] [--cards 5000] [--ballots 2000]
+                                      [--repeat 3] [--only list|cards|ballots]
+                                      [--out DIR]  (DIR: keep the PDFs)
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from huanjie.printing import (
     voter_cards,
     voter_list_notice,
 )
+from huanjie.printing.ballots import BallotDesign, BallotPost, BallotRun, ballots
 
 GROUPS = [f"第{n}村民小组" for n in "一二三四五六七八九十"]
 NOTES = ("在杭州务工，本人书面表示参加选举", "外出经商", "经村民代表会议同意", "服兵役")
@@ -89,6 +94,37 @@ def cards(n: int, seed: int = 20270320) -> VoterCardBatch:
     )
 
 
+def ballot_design(seed: int = 20270320) -> BallotDesign:
+    names = make_names(9, seed)
+    return BallotDesign(
+        title="青山村第十二届村民委员会选举选票",
+        subtitle="第1轮　正式选举　2027年3月20日（星期六）",
+        committee="青山村村民选举委员会",
+        election="12",
+        round_number=1,
+        serial_prefix="0012-1-",
+        order_note="按姓名笔画排序",
+        posts=[
+            BallotPost(key="chair", name="主任", seats=1, candidates=names[0:2]),
+            BallotPost(key="vice_chair", name="副主任", seats=1, candidates=names[2:4]),
+            BallotPost(
+                key="women_member", name="妇女委员", seats=1, candidates=names[4:6], women_only=True
+            ),
+            BallotPost(key="member", name="委员", seats=2, candidates=names[6:9]),
+        ],
+        instructions=[
+            "一、本选票选举主任1名、副主任1名、妇女委员1名、委员2名。每一职务所选人数（含另选他人）"
+            "等于或者少于应选名额的有效；任何一个职务多于应选名额的，整张选票无效。",
+            "二、赞成的，在候选人姓名下方的空格内划“○”；不赞成的，划“×”；弃权的，不划任何符号。",
+            "三、另选他人的，在“另选他人”栏内写上另选人的姓名，并在其下方的空格内划“○”；"
+            "只写姓名不划“○”的，不计票。",
+            "四、同一人不得在两个以上职务中同时划“○”，否则整张选票无效。",
+            "五、妇女委员只能选妇女。",
+            "六、请用黑色或者蓝色的钢笔、签字笔填写，符号要清楚，不得涂改。",
+        ],
+    )
+
+
 def best_of(repeat: int, fn: Callable[[], bytes]) -> tuple[float, float, bytes]:
     """Best wall-clock time and best CPU time of ``repeat`` runs (CPU time is what a busy
     machine does not inflate), and the last result."""
@@ -110,8 +146,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--voters", type=int, default=5000)
     ap.add_argument("--cards", type=int, default=5000)
+    ap.add_argument("--ballots", type=int, default=2000)
     ap.add_argument("--repeat", type=int, default=3)
-    ap.add_argument("--only", choices=("list", "cards"))
+    ap.add_argument("--only", choices=("list", "cards", "ballots"))
     ap.add_argument("--out", type=Path)
     args = ap.parse_args()
 
@@ -151,6 +188,26 @@ def main() -> None:
         if args.out:
             (args.out / "voter_cards.pdf").write_bytes(pdf)
             (args.out / "voter_cards_mask0.pdf").write_bytes(pdf_fixed)
+    if args.only in (None, "ballots"):
+        run = BallotRun(design=ballot_design(), first=1, last=args.ballots)
+        seconds, cpu, pdf = best_of(args.repeat, lambda: ballots(run))
+        fixed, fixed_cpu, pdf_fixed = best_of(args.repeat, lambda: ballots(run, qr_mask=0))
+        result |= {
+            "ballots": args.ballots,
+            "ballots_s": round(seconds, 3),
+            "ballots_cpu_s": round(cpu, 3),
+            "ballots_fixed_mask_s": round(fixed, 3),
+            "ballots_fixed_mask_cpu_s": round(fixed_cpu, 3),
+            "ballots_pages": pages(pdf),
+            "ballots_mb": round(len(pdf) / 1e6, 2),
+            "ballots_per_s": int(args.ballots / seconds),
+            "ballots_per_cpu_s": int(args.ballots / cpu),
+            "ballots_fixed_mask_per_s": int(args.ballots / fixed),
+            "ballots_fixed_mask_per_cpu_s": int(args.ballots / fixed_cpu),
+        }
+        if args.out:
+            (args.out / "ballots.pdf").write_bytes(pdf)
+            (args.out / "ballots_mask0.pdf").write_bytes(pdf_fixed)
     result["python"] = platform.python_version()
     print(json.dumps(result, ensure_ascii=False))
 

@@ -198,6 +198,33 @@ def test_per_post_sheets_one_post_each_grouped_by_post() -> None:
             assert not any(flat(n) in page for n in others)
 
 
+def test_per_post_sheets_print_their_own_instructions() -> None:
+    design = dataclasses.replace(
+        QINGSHAN,
+        form="per_post",
+        posts=[
+            dataclasses.replace(p, instructions=[f"一、本选票选举{p.name}{p.seats}名。"])
+            for p in QINGSHAN.posts
+        ],
+    )
+    pages = pdf_pages(ballots(BallotRun(design=design)))
+    for page, post in zip(pages, QINGSHAN.posts, strict=True):
+        assert f"一、本选票选举{post.name}{post.seats}名。" in flat(page)
+        assert flat(QINGSHAN.instructions[0]) not in flat(page)
+
+
+def test_no_line_of_one_character_in_the_instructions() -> None:
+    from huanjie.printing.ballots import _hanging
+
+    para = "三、另选他人的，在“另选他人”栏内写上另选人的姓名，并在其下方的空格内划“○”；只写姓名不划“○”的，不计票。"
+    for size in (8.0, 8.5, 9.0, 9.5):
+        for width in range(300, 520, 7):
+            lines = _hanging(para, size, float(width))
+            assert "".join(line for line, _ in lines) == para
+            if len(lines) > 1:
+                assert len(lines[-1][0]) > 2 or lines[-1][0][0] in "“（", (size, width, lines)
+
+
 def test_no_write_in_spaces_when_told() -> None:
     design = dataclasses.replace(
         QINGSHAN,
@@ -425,8 +452,14 @@ def test_corner_marks_are_solid_where_the_geometry_says(page_raster: Raster) -> 
 
 
 def test_qr_code_fills_its_square_with_a_quiet_zone(page_raster: Raster) -> None:
+    import segno
+
+    keys = [p.key for p in QINGSHAN.posts]
+    modules = segno.make(ballot_payload(QINGSHAN, 1, keys), error="m", micro=False).symbol_size(
+        border=4
+    )[0]  # version 4 for four posts: 33 modules and the quiet zone of 4 on each side
     box = geo.QR.pixels(DPI)
-    module = (box[2] - box[0]) / 33  # version 2 (25 modules) plus the 4-module quiet zone twice
+    module = (box[2] - box[0]) / modules
     quiet = int(module * 4) - 2
     inner = _shrink(box, int(module * 4) + 1)
     assert 0.3 < _share_dark(page_raster, inner) < 0.7  # a code, not a blank or a blot

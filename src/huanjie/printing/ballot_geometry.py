@@ -108,7 +108,7 @@ SERIAL_W = 45 * MM  # the serial never runs wider than this
 TITLE_Y = PAGE_H - 29 * MM  # baseline of the title, centred on the page
 TITLE_SIZE = 19.0
 TITLE_MIN = 13.0
-TITLE_W = PAGE_W - 2 * (MARGIN + QR_SIZE)  # between the serial column and the QR code
+TITLE_W = PAGE_W - 2 * (MARGIN + QR_SIZE) - 8 * MM  # clear of the QR code on both sides
 SUBTITLE_Y = PAGE_H - 37 * MM
 SUBTITLE_SIZE = 11.0
 

@@ -77,6 +77,8 @@ class BallotPost:
     candidates: Sequence[str]
     women_only: bool = False
     write_ins: int | None = None  # blank 另选他人 spaces; None: as many as seats
+    # This post's own sheet's instructions (form "per_post"); empty: the design's.
+    instructions: Sequence[str] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -194,7 +196,7 @@ class _Texts:
     subtitle: str
     committee: str
     order_note: str
-    instructions: list[str]
+    instructions: list[list[str]]  # per sheet
     posts: list[tuple[str, list[str]]]  # post name, candidate names
     prefix: str
 
@@ -232,7 +234,11 @@ def ballots(
             committee=guard(design.committee, "村民选举委员会 "),
             order_note=guard(design.order_note, "排序说明 "),
             instructions=[
-                guard(t, f"填票说明第{i}条 ") for i, t in enumerate(design.instructions, 1)
+                [
+                    guard(t, f"填票说明第{i}条 ")
+                    for i, t in enumerate(_instructions_of(design, posts), 1)
+                ]
+                for posts in pages
             ],
             posts=[
                 (
@@ -245,7 +251,7 @@ def ballots(
         )
         guard.finish()
         names = {p.key: texts.posts[i] for i, p in enumerate(design.posts)}
-        instruction_size, instruction_lines = _instruction_lines(texts.instructions)
+        instructions = [_instruction_lines(paras) for paras in texts.instructions]
 
         buf = io.BytesIO()
         c = Canvas(buf, pagesize=(geo.PAGE_W, geo.PAGE_H), invariant=1, pageCompression=1)
@@ -254,9 +260,8 @@ def ballots(
         c.setAuthor("")
         for k, (posts, sections) in enumerate(zip(pages, layouts, strict=True)):
             c.beginForm(f"ballot_sheet_{k}", 0, 0, geo.PAGE_W, geo.PAGE_H)
-            _draw_static(
-                c, design, texts, posts, sections, names, instruction_size, instruction_lines
-            )
+            size, lines = instructions[k]
+            _draw_static(c, design, texts, posts, sections, names, size, lines)
             c.endForm()
         serials = [SAMPLE_SERIAL] if run.sample else range(run.first, run.last + 1)
         for k, posts in enumerate(pages):
@@ -283,6 +288,13 @@ def ballots(
     return data
 
 
+def _instructions_of(design: BallotDesign, posts: Sequence[BallotPost]) -> Sequence[str]:
+    """The instructions printed on a sheet: a per-post sheet's own, else the design's."""
+    if design.form == "per_post" and len(posts) == 1 and posts[0].instructions:
+        return posts[0].instructions
+    return design.instructions
+
+
 _NUMBER = re.compile(r"^(?:[一二三四五六七八九十]+、|[0-9]+[.、．]|（[一二三四五六七八九十0-9]+）)")
 
 
@@ -293,9 +305,13 @@ def _hanging(para: str, size: float, width: float) -> list[tuple[str, float]]:
     indent = text_width(m.group(), size) if m else 0.0
     first = wrap(para, size, width)[0]
     rest = para[len(first) :].lstrip()
-    return [(first, 0.0)] + [
-        (line, indent) for line in (wrap(rest, size, width - indent) if rest else [])
-    ]
+    lines = [first] + (wrap(rest, size, width - indent) if rest else [])
+    # No line of one character and its full stop (…不计 / 票。): take one more down with it.
+    if len(lines) >= 2 and len(lines[-1]) <= 2 and len(lines[-2]) > 4:
+        before, last = lines[-2], lines[-1]
+        if before[-1] not in "，。、；：？！）》”’" and not before[-1].isascii():
+            lines[-2:] = [before[:-1], before[-1] + last]
+    return [(line, 0.0 if i == 0 else indent) for i, line in enumerate(lines)]
 
 
 def _instruction_lines(paragraphs: list[str]) -> tuple[float, list[tuple[str, float]]]:

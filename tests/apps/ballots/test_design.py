@@ -80,9 +80,17 @@ def test_henan_one_sheet_per_post(regular: Round) -> None:
     assert [design.sheet_label(r, s) for s in design.sheets_of(r)] == [
         f"{p['name']}选票" for p in r.posts
     ]
-    texts = [i.text for i in design.instructions(r)]
-    assert "每一职务一张选票，一次同时投票" in texts[0]
-    assert not any("同一人" in t for t in texts)  # separate sheets: no such rule to print
+    per_sheet = design.sheet_instructions(r)
+    assert [key for key, _label, _items in per_sheet] == design.sheets_of(r)
+    for (key, _label, items), post in zip(per_sheet, r.posts, strict=True):
+        texts = [i.text for i in items]
+        assert texts[0].startswith(f"一、本选票选举{post['name']}{post['seats']}名（主任、副主任、")
+        assert "分别使用选票，一次同时投票" in texts[0]
+        assert not any("同一人" in t for t in texts)  # separate sheets: no such rule to print
+        assert any("只能选妇女" in t for t in texts) == post["women_only"], key
+    assert [list(p.instructions) for p in d.posts] == [
+        [i.text for i in items] for _k, _l, items in per_sheet
+    ]
     assert d.order_note == "按姓氏笔画排序"
 
 
@@ -121,3 +129,37 @@ def test_sample_pdf_carries_the_design(regular: Round) -> None:
         assert c["name"] in text
     for i in design.instructions(regular):
         assert i.text.replace(" ", "") in text
+
+
+@pytest.mark.parametrize("profile_id", ["village/zhejiang", "village/henan"])
+def test_rendered_for_review(regular: Round, profile_id: str, tmp_path: Any) -> None:
+    """Every sheet of the round's 样票 rasterised: not blank; kept under
+    ``$HUANJIE_TEST_OUTPUT/ballots/`` for people to look at."""
+    import os
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    from tests.printing.conftest import _read_pgm, _write_png
+
+    exe = shutil.which("pdftoppm")
+    if exe is None:
+        pytest.skip("pdftoppm (poppler-utils) is not installed")
+    _profile(regular.election, profile_id)
+    r = Round.objects.get(pk=regular.pk)
+    (tmp_path / "doc.pdf").write_bytes(documents.sample_pdf(r))
+    subprocess.run(
+        [exe, "-r", "80", "-gray", str(tmp_path / "doc.pdf"), str(tmp_path / "page")],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    pages = sorted(tmp_path.glob("page-*.pgm"))
+    assert len(pages) == len(design.sheets_of(r))
+    env = os.environ.get("HUANJIE_TEST_OUTPUT")
+    out = Path(env) / "ballots" if env else tmp_path
+    out.mkdir(parents=True, exist_ok=True)
+    for i, f in enumerate(pages, start=1):
+        raster = _read_pgm(f.read_bytes())
+        assert 0.02 < raster.dark_share < 0.3
+        _write_png(out / f"sample-{profile_id.replace('/', '-')}-{i}.png", raster)

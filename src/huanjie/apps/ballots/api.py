@@ -23,6 +23,7 @@ router = Router(tags=["ballots"])
 
 
 class InstructionOut(Schema):
+    sheet: str  # "" for the one sheet, else the post kind of its own sheet
     text: str
     basis: str
 
@@ -203,7 +204,11 @@ def _round_out(r: Round) -> RoundOut:
         style=d.style,
         sheets=design.sheets_of(r),
         posts=[PostOut(**p.__dict__) for p in design.posts_on_ballot(r)],
-        instructions=[InstructionOut(text=i.text, basis=i.basis) for i in design.instructions(r)],
+        instructions=[
+            InstructionOut(sheet=sheet, text=i.text, basis=i.basis)
+            for sheet, _label, items in design.sheet_instructions(r)
+            for i in items
+        ],
         print_run=PrintRunOut(quantity=run.quantity, note=run.note) if run else None,
         spoiled=[
             SpoiledOut(serial=s.serial, sheet=s.sheet, reason=s.reason, recorded_at=s.recorded_at)

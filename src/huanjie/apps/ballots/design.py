@@ -104,11 +104,17 @@ def sheet_label(r: Round, sheet: str) -> str:
     return f"{name}选票"
 
 
-def instructions(r: Round, profile: Profile | None = None) -> list[Instruction]:
-    """填票说明, worded from the profile's ballot rules."""
+def instructions(
+    r: Round, profile: Profile | None = None, sheet: str | None = None
+) -> list[Instruction]:
+    """填票说明 of one sheet (``sheet``: a post kind where each post has its own sheet; None
+    or "" for the one sheet, or the first), worded from the profile's ballot rules."""
     profile = profile or load_profile(r.election.profile_id)
-    posts = posts_on_ballot(r, profile)
+    every = posts_on_ballot(r, profile)
     per_post = sheets_of(r, profile) != [""]
+    posts = every
+    if per_post:
+        posts = [next((p for p in every if p.key == sheet), every[0])]
     party = style_of(profile) == "party"
     counted_with_write_ins = bool(profile.value("cap_includes_write_ins")) and any(
         p.write_ins for p in posts
@@ -119,9 +125,10 @@ def instructions(r: Round, profile: Profile | None = None) -> list[Instruction]:
 
     # What is elected and when a ballot is over-marked.
     if per_post:
+        together = "、".join(p.name for p in every)
         cap = (
-            f"本次分别选举{seats}，每一职务一张选票，一次同时投票。每张选票所选人数{including}"
-            "等于或者少于应选名额的有效，多于应选名额的该张选票无效。"
+            f"本选票选举{seats}（{together}分别使用选票，一次同时投票）。所选人数{including}"
+            "等于或者少于应选名额的有效，多于应选名额的无效。"
         )
     elif len(posts) == 1:
         cap = (
@@ -197,6 +204,15 @@ def instructions(r: Round, profile: Profile | None = None) -> list[Instruction]:
     ]
 
 
+def sheet_instructions(r: Round) -> list[tuple[str, str, list[Instruction]]]:
+    """Each sheet's key, name and instructions (one sheet, or one per post)."""
+    profile = load_profile(r.election.profile_id)
+    return [
+        (sheet, sheet_label(r, sheet), instructions(r, profile, sheet))
+        for sheet in sheets_of(r, profile)
+    ]
+
+
 def order_note(r: Round, profile: Profile) -> str:
     """按姓氏笔画排序 / 按姓名笔画排序 for the election-day vote; follow-up rounds keep the
     order they were given and say nothing."""
@@ -212,6 +228,7 @@ def serial_prefix(r: Round) -> str:
 def design(r: Round) -> printing.BallotDesign:
     """Everything the ballots of ``r`` share, for ``printing.ballots``."""
     profile = load_profile(r.election.profile_id)
+    per_post = sheets_of(r, profile) != [""]
     return printing.BallotDesign(
         title=_title(r),
         subtitle=f"第{r.number}轮　{r.get_kind_display()}　{_day(r.held_on)}",
@@ -224,6 +241,7 @@ def design(r: Round) -> printing.BallotDesign:
                 candidates=p.candidates,
                 women_only=p.women_only,
                 write_ins=p.write_ins,
+                instructions=[i.text for i in instructions(r, profile, p.key)] if per_post else (),
             )
             for p in posts_on_ballot(r, profile)
         ],
@@ -232,6 +250,6 @@ def design(r: Round) -> printing.BallotDesign:
         round_number=r.number,
         serial_prefix=serial_prefix(r),
         style="party" if style_of(profile) == "party" else "approve",
-        form="per_post" if sheets_of(r, profile) != [""] else "single",
+        form="per_post" if per_post else "single",
         order_note=order_note(r, profile),
     )

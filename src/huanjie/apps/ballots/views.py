@@ -73,7 +73,7 @@ def _round_block(r: Round, bound: dict[str, Any] | None = None) -> dict[str, Any
         "round": r,
         "run": run,
         "chunks": documents.chunks(run) if run else [],
-        "instructions": design.instructions(r),
+        "instructions": design.sheet_instructions(r),
         "posts": design.posts_on_ballot(r),
         "form": "一职务一张选票" if design.sheets_of(r) != [""] else "一张选票",
         "reconciliation": selectors.reconciliation(r),
