@@ -244,3 +244,25 @@ def test_spoiling_beyond_what_is_left_refused(regular: Round, committee: Any) ->
     with pytest.raises(ServiceError, match="超过印制") as err:
         services.spoiled_record(acting_user=committee, print_run=run, serial=2, reason="撕破")
     assert err.value.field == "serial"
+
+
+def test_election_stage_waits_for_the_destruction(regular: Round, committee: Any) -> None:
+    from huanjie.apps.campaigns.services import stage_blockers
+    from huanjie.core.stages import Stage
+
+    run = _run(regular, committee, 70)
+    assert not [b for b in stage_blockers(regular.election, Stage.ELECTION) if "剩余选票" in b]
+    _closed(regular, committee, 10)
+    waiting = [b for b in stage_blockers(regular.election, Stage.ELECTION) if "剩余选票" in b]
+    assert waiting == [
+        "第1轮 正式选举的剩余选票尚未清点并当众销毁（印制 = 发出 + 作废 + 剩余，见“选票”）"
+    ]
+    services.destruction_record(
+        acting_user=committee,
+        print_run=run,
+        left_over={"": 60},
+        witnesses=WITNESSES,
+        destroyed_at=timezone.now(),
+        place="村文化礼堂",
+    )
+    assert not [b for b in stage_blockers(regular.election, Stage.ELECTION) if "剩余选票" in b]

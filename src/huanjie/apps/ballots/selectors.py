@@ -123,6 +123,20 @@ def reconciliation(r: Round) -> Reconciliation:
     )
 
 
+def election_blockers(election: Election) -> list[str]:
+    """Why the 投票选举 stage may not close yet: a round whose ballots were printed here and
+    whose left-over ballots have not been counted and destroyed in public."""
+    reasons = []
+    for run in PrintRun.objects.filter(round__election=election).select_related("round"):
+        if not Destruction.objects.filter(print_run=run).exists() and run.round.status not in (
+            RoundState.PREPARED,
+        ):
+            reasons.append(
+                f"{run.round}的剩余选票尚未清点并当众销毁（印制 = 发出 + 作废 + 剩余，见“选票”）"
+            )
+    return reasons
+
+
 # --- Security ---------------------------------------------------------------------------------
 
 

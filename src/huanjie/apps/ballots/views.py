@@ -205,7 +205,7 @@ def _round_action(request: HttpRequest, election: Election, r: Round, action: st
             except ServiceError as err:
                 form_error(form, err)
             else:
-                messages.success(request, f"已登记{r}印制 {form.cleaned_data['quantity']} 张")
+                messages.success(request, f"已登记{r}选票印制 {form.cleaned_data['quantity']} 张")
                 return redirect("ballots:index", election.pk)
     else:
         run = selectors.print_run(r)
