@@ -79,11 +79,11 @@ ITEM_LABELS: Mapping[ItemKind, str] = {
 #: (印章；办公设施、财务账目、经营资产、档案资料); the archives include the election's own
 #: documents and ballots (组织法 第三十四条).
 STANDARD_ITEMS: tuple[tuple[ItemKind, str], ...] = (
-    (ItemKind.SEAL, "村民委员会印章（公章）及其他印章"),
-    (ItemKind.ACCOUNTS, "集体财务账目、会计凭证、账簿及银行账户资料"),
+    (ItemKind.SEAL, "公章及其他印章"),
+    (ItemKind.ACCOUNTS, "财务账目、会计凭证、银行账户资料"),
     (ItemKind.DEBTS, "债权债务凭证及清单"),
-    (ItemKind.ASSETS, "公共财物、办公设施、经营资产及集体资产登记文件"),
-    (ItemKind.ARCHIVES, "村务档案资料（含选举文件和选票）"),
+    (ItemKind.ASSETS, "公共财物、办公设施、经营资产"),
+    (ItemKind.ARCHIVES, "村务档案（含选举文件和选票）"),
 )
 
 

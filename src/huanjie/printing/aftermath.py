@@ -13,7 +13,7 @@ from huanjie.printing._guard import Missing
 from huanjie.printing._layout import cn_date
 from huanjie.printing.notices import ORGANIC_LAW, Notice, Table, notice
 
-LINE = "＿＿＿＿＿＿＿＿"
+LINE = "＿＿＿＿＿＿＿"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -33,6 +33,7 @@ class HandoverLine:
 def handover_list(
     *,
     election: str,
+    committee: str,
     issuer: str,
     date: date,
     constituted_on: date,
@@ -45,7 +46,8 @@ def handover_list(
 ) -> bytes:
     """移交清单: each item with its deadline and, once signed off, who handed it over, who
     received it, the supervisor and the date; then signature lines for the outgoing and the
-    new committee, the supervisor (乡镇人民政府) and the election committee that presides."""
+    new committee, the supervisor (乡镇人民政府) and the election committee that presides.
+    ``committee``: the new committee, e.g. 青山村第十二届村民委员会."""
     rows = [
         [
             str(i),
@@ -61,9 +63,10 @@ def handover_list(
         for i, line in enumerate(lines, start=1)
     ]
     body = [
-        f"{election}新一届村民委员会于{cn_date(constituted_on)}产生。根据{ORGANIC_LAW}第二十条的"
-        "规定，上一届村民委员会向新一届村民委员会移交下列事项，由村民选举委员会主持，"
-        "乡镇人民政府监督。每项移交后由移交人、接收人签字确认。"
+        f"{committee}于{cn_date(constituted_on)}产生。根据{ORGANIC_LAW}第二十条的规定，"
+        "上一届村民委员会向新一届村民委员会移交下列事项，由村民选举委员会主持，"
+        "乡镇人民政府监督。每项移交后由移交人（上一届村民委员会）、接收人（新一届村民委员会）"
+        "签字确认，监交人（乡镇人民政府）、主持人（村民选举委员会）在清单末尾签字。"
     ]
     if deadline_note:
         body.append(deadline_note)
@@ -86,11 +89,11 @@ def handover_list(
                     "说明",
                 ],
                 rows=rows,
-                widths=[0.5, 1.1, 2.2, 1.3, 0.9, 0.9, 0.9, 1.3, 1.2],
+                widths=[0.55, 1.15, 2.1, 1.45, 0.95, 0.95, 0.95, 1.45, 1.3],
             ),
             closing=[
-                f"移交人（上一届村民委员会）签字：{LINE}　　接收人（新一届村民委员会）签字：{LINE}",
-                f"监交人（乡镇人民政府）签字：{LINE}　　主持人（村民选举委员会）签字：{LINE}",
+                f"移交人签字：{LINE}　接收人签字：{LINE}",
+                f"监交人签字：{LINE}　主持人签字：{LINE}",
             ],
             basis=basis,
         ),
