@@ -428,7 +428,7 @@ def round_mark_decided(*, acting_user: User, round: Round, note: str = "") -> Ro
 def _require_setting_up(r: Round) -> None:
     if RoundState(r.status) not in core.SETTING_UP:
         raise PollingError(
-            f"{r}已{r.get_status_display()}，投票站和票箱不能再变动", "", "round_started"
+            f"{r}：{r.get_status_display()}，投票站和票箱不能再变动", "", "round_started"
         )
 
 
@@ -681,7 +681,9 @@ def mobile_visit_add(*, acting_user: User, box: Box, voter: Voter, reason: str) 
         r, box = _lock_box(box)
         _require_mobile_at_home(box)
         if RoundState(r.status) not in (RoundState.PREPARED, RoundState.OPEN):
-            raise PollingError(f"{r}已{r.get_status_display()}", "", "round_closed")
+            raise PollingError(
+                f"{r}：{r.get_status_display()}，上门名单不能再变动", "", "round_closed"
+            )
         _require_registered(r, voter)
         other = MobileVisit.objects.filter(round=r, voter=voter).select_related("box").first()
         if other is not None:
@@ -727,7 +729,7 @@ def mobile_box_depart(*, acting_user: User, box: Box) -> Box:
         _require_mobile_at_home(box)
         if RoundState(r.status) not in core.ISSUING:
             raise PollingError(
-                f"{r}{r.get_status_display()}，流动票箱只能在投票开始后出发", "", "not_open"
+                f"{r}：{r.get_status_display()}，流动票箱只能在投票开始后出发", "", "not_open"
             )
         problems = escort_problems(box)
         if problems:
@@ -916,7 +918,7 @@ def ballot_issue(
         r = _lock_round(round)
         if RoundState(r.status) not in core.ISSUING:
             raise PollingError(
-                f"{r}{r.get_status_display()}，不能发放选票（只在投票进行中发票）",
+                f"{r}：{r.get_status_display()}，不能发放选票（只在投票进行中发票）",
                 "",
                 "polls_not_open",
             )
@@ -1004,7 +1006,7 @@ def proxy_ballots_issue(
         r = _lock_round(round)
         if RoundState(r.status) not in core.ISSUING:
             raise PollingError(
-                f"{r}{r.get_status_display()}，不能发放选票（只在投票进行中发票）",
+                f"{r}：{r.get_status_display()}，不能发放选票（只在投票进行中发票）",
                 "",
                 "polls_not_open",
             )
@@ -1058,7 +1060,7 @@ def assisted_writing_record(
     with transaction.atomic():
         r = _lock_round(round)
         if RoundState(r.status) not in core.ISSUING:
-            raise PollingError(f"{r}{r.get_status_display()}，不能登记代写", "", "polls_not_open")
+            raise PollingError(f"{r}：{r.get_status_display()}，不能登记代写", "", "polls_not_open")
         issue = Issue.objects.filter(round=r, voter=voter, proxy__isnull=True).first()
         if issue is None:
             raise PollingError(f"{voter.name}尚未本人领取选票", "voter", "not_issued")
