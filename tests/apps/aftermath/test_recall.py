@@ -244,3 +244,29 @@ def test_recall_pages(decided: Any, committee_client: Client) -> None:
     assert "罢免要求成立" in detail
     assert "投票表决（双人录入）" in detail
     assert committee_client.get(f"{base}/by-elections/").status_code == 200
+
+
+def test_the_second_clerk_does_not_see_the_first_entry(
+    decided: Any, clerks: dict[str, Any], third: Any
+) -> None:
+    p = file(clerks["one"], decided, selectors.current_committee(decided)[1].name, 15)
+    url = f"/elections/{decided.pk}/aftermath/recalls/{p.pk}/"
+    one, two, coordinator = Client(), Client(), Client()
+    one.force_login(clerks["one"])
+    two.force_login(clerks["two"])
+    coordinator.force_login(third)
+    sheet = {"vote_on": TODAY().isoformat(), "participants": "37", "approve": "19"}
+    sheet |= {"against": "18", "abstain": "0", "invalid": "0"}
+    assert one.post(f"{url}vote", sheet).status_code == 302
+    page = two.get(url).content.decode()
+    assert "待第二次录入" in page
+    assert 'id="comparison"' not in page
+    assert "37" not in page.split("投票表决")[1]
+    assert two.post(f"{url}vote", {**sheet, "approve": "20", "against": "17"}).status_code == 302
+    page = coordinator.get(url).content.decode()
+    assert "两次录入不一致" in page
+    assert 'id="comparison"' in page
+    done = coordinator.post(f"{url}resolve", {"action": "keep_second", "reason": ""})
+    assert done.status_code == 302
+    p.refresh_from_db()
+    assert p.status == RecallPetition.Status.RECALLED  # 37×2 > 60; 20×2 > 37

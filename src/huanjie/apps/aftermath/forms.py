@@ -150,6 +150,7 @@ class RecallVoteForm(forms.Form):
         super().__init__(*args, **kwargs)
         for key in RECALL_KEYS:
             self.fields[key] = forms.IntegerField(label=RECALL_LABELS[key], min_value=0)
+        self.order_fields(["vote_on", *RECALL_KEYS, "acknowledged"])
 
 
 class ResolveForm(forms.Form):
@@ -201,6 +202,7 @@ class ByElectionVoteForm(forms.Form):
         self.fields["invalid"] = forms.IntegerField(label="无效票", min_value=0, initial=0)
         for name in candidates:
             self.fields[f"votes:{name}"] = forms.IntegerField(label=f"{name} 得票", min_value=0)
+        self.order_fields([*(k for k in self.fields if k != "acknowledged"), "acknowledged"])
 
 
 class VerifyForm(forms.Form):

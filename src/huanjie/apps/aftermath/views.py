@@ -124,6 +124,8 @@ def _handover_page(
             "handover",
             handover=h,
             check=check,
+            # unsigned items show in the table and in the stage's blocker line
+            shown=[r for r in check.reasons if r.code != "handover_item_unsigned"] if check else [],
             rows=rows,
             rule=rule,
             default=default,
@@ -577,14 +579,30 @@ def recalls(request: HttpRequest, election_id: int) -> HttpResponse:
     return redirect("aftermath:recall", election.pk, done.pk)
 
 
-def _sheet_context(row: Any, user: Any) -> dict[str, Any]:
+def _sheet_context(row: Any, user: Any, labels: dict[str, str]) -> dict[str, Any]:
+    """Where a vote sheet stands. The entries' numbers are shown only once both are in (a
+    second clerk types without seeing the first entry, ``core.entry``)."""
     state = EntryState(row.state)
+    both = state in (EntryState.ENTRIES_DIFFERENT, EntryState.DEFINITIVE)
+    first, second = row.first_counts or {}, row.second_counts or {}
+    keys = list(labels) + sorted(set(first) | set(second) - set(labels))
     return {
         "state_label": STATE_LABELS[state],
         "accepting": state in (EntryState.FIRST_ENTRY, EntryState.SECOND_ENTRY),
         "entered_first": state is EntryState.SECOND_ENTRY and row.first_clerk_id == user.pk,
         "resolvable": state
         in (EntryState.ENTRIES_DIFFERENT, EntryState.SECOND_ENTRY, EntryState.DEFINITIVE),
+        "comparison": [
+            (
+                labels.get(k, k),
+                first.get(k, 0),
+                second.get(k, 0),
+                first.get(k, 0) != second.get(k, 0),
+            )
+            for k in keys
+        ]
+        if both
+        else [],
     }
 
 
@@ -615,7 +633,7 @@ def _recall_page(
             vote_form=vote_form or forms.RecallVoteForm(initial={"vote_on": p.vote_on}),
             resolve_form=resolve_form or forms.ResolveForm(),
             sheet_errors=sheet_errors or [],
-            **_sheet_context(p, request.user),
+            **_sheet_context(p, request.user, dict(core.RECALL_LABELS)),
         ),
         status=status,
     )
@@ -785,7 +803,15 @@ def _by_election_page(
             vote_form=vote_form or forms.ByElectionVoteForm(candidates=names),
             resolve_form=resolve_form or forms.ResolveForm(),
             sheet_errors=sheet_errors or [],
-            **_sheet_context(b, request.user),
+            **_sheet_context(
+                b,
+                request.user,
+                {
+                    core.PARTICIPANTS: "参加投票人数",
+                    core.INVALID: "无效票",
+                    **{core.votes_key(n): f"{n} 得票" for n in names},
+                },
+            ),
         ),
         status=status,
     )
