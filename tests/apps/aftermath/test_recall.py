@@ -270,3 +270,31 @@ def test_the_second_clerk_does_not_see_the_first_entry(
     assert done.status_code == 302
     p.refresh_from_db()
     assert p.status == RecallPetition.Status.RECALLED  # 37×2 > 60; 20×2 > 37
+
+
+def test_api_vote_entry(decided: Any, clerks: dict[str, Any]) -> None:
+    p = file(clerks["one"], decided, selectors.current_committee(decided)[1].name, 15)
+    base = f"/api/elections/{decided.pk}/aftermath/recalls/{p.pk}"
+    one, two = Client(), Client()
+    one.force_login(clerks["one"])
+    two.force_login(clerks["two"])
+    counts = {"participants": 40, "approve": 25, "against": 15, "abstain": 0, "invalid": 0}
+    body = {"counts": counts, "vote_on": TODAY().isoformat()}
+    first = one.post(f"{base}/vote", body, content_type="application/json").json()
+    assert first["sheet"] == {
+        "state": "second_entry",
+        "first_counts": None,
+        "second_counts": None,
+        "result": None,
+        "resolution": "",
+    }
+    assert two.get(base).json()["sheet"]["first_counts"] is None
+    bad = two.post(
+        f"{base}/vote", {"counts": {**counts, "approve": 41}}, content_type="application/json"
+    )
+    assert bad.status_code == 400
+    assert bad.json()["field"] == "counts"
+    assert "多于参加投票" in bad.json()["detail"]
+    done = two.post(f"{base}/vote", {"counts": counts}, content_type="application/json").json()
+    assert done["status"] == "recalled"
+    assert done["sheet"]["result"] == counts

@@ -518,10 +518,12 @@ class SheetOut(Schema):
 
 
 def _sheet(row: Any) -> SheetOut:
+    """The entries' numbers only once both are in: a second clerk enters blind (core.entry)."""
+    both = row.state in ("entries_different", "definitive")
     return SheetOut(
         state=row.state,
-        first_counts=row.first_counts,
-        second_counts=row.second_counts,
+        first_counts=row.first_counts if both else None,
+        second_counts=row.second_counts if both else None,
         result=row.result,
         resolution=row.resolution,
     )
