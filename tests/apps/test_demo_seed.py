@@ -185,3 +185,18 @@ def test_the_election_day_village_has_its_formal_list_and_votes_today(seeded: An
     assert states(election)["nomination"] == "closed"
     assert states(election)["proxies"] == "closed"
     assert authenticate(username="shimen", password="Huanjie-2026") is not None
+
+
+def test_the_election_day_village_has_its_staff(seeded: Any) -> None:
+    from django.contrib.auth import get_user_model
+
+    from huanjie.apps.polling.models import Staff
+    from huanjie.apps.polling.selectors import is_chief_scrutineer
+    from huanjie.web.demo_seed import ELECTION_DAY_VILLAGE
+
+    election = seeded[ELECTION_DAY_VILLAGE]
+    users = get_user_model().objects
+    assert is_chief_scrutineer(election, users.get(username="shimen"))
+    assert not is_chief_scrutineer(election, users.get(username="shimen2"))
+    roles = sorted(Staff.objects.filter(election=election).values_list("role", flat=True))
+    assert roles.count("counter") == 2 and "writer" in roles and "caller" in roles

@@ -37,6 +37,7 @@ from huanjie.apps.committee.models import Role as CommitteeRole
 from huanjie.apps.committee.models import SelectedBy
 from huanjie.apps.places.models import Area
 from huanjie.apps.places.services import area_create
+from huanjie.apps.polling import services as polling
 from huanjie.apps.preparation import services as prep
 from huanjie.apps.roll import selectors as roll_selectors
 from huanjie.apps.roll import services as roll
@@ -179,13 +180,16 @@ PLANS: dict[str, Plan] = {
     "长岭村": Plan(committee=5, risk=("low", "")),
     "上墅村": Plan(committee=4, evaluations="entered"),
 }
-#: The election-day village's committee users: the chief scrutineer (总监票人, who also
-#: resolves differences between the two clerks) and two counting clerks (计票人).
+#: The election-day village's logins: the chief scrutineer (总监票人, who also resolves
+#: differences between the two clerks) and two counting clerks (计票人), each a villager
+#: appointed as election staff after the training test.
 ELECTION_DAY_USERS = [
-    ("shimen", "石门村选委会·陈立群（总监票人）"),
-    ("shimen2", "石门村选委会·周晓燕（计票员甲）"),
-    ("shimen3", "石门村选委会·吴志刚（计票员乙）"),
+    ("shimen", "总监票人"),
+    ("shimen2", "计票人甲"),
+    ("shimen3", "计票人乙"),
 ]
+#: The rest of 石门村's election-day staff (选举工作人员), after the three with logins.
+OTHER_STAFF = ["scrutineer", "scrutineer", "caller", "issuer", "writer"]
 AUDITOR = "青山镇农村集体“三资”管理服务中心"
 POLICY = "示范县村（社区）组织换届工作实施方案（示范）"
 
@@ -209,14 +213,22 @@ def seed_demo(out: TextIO) -> list[tuple[str, str, str]]:
         (f"{DEMO_VILLAGE}村民选举委员会（录入员甲）", "qingshan", PASSWORD),
         (f"{DEMO_VILLAGE}村民选举委员会（录入员乙）", "qingshan2", PASSWORD),
         *(
-            (f"{ELECTION_DAY_VILLAGE}（今天选举日）{name.split('·')[1]}", u, PASSWORD)
-            for u, name in ELECTION_DAY_USERS
+            (f"{ELECTION_DAY_VILLAGE}（今天选举日）{label}", u, PASSWORD)
+            for u, label in ELECTION_DAY_USERS
         ),
         ("县级组织者（只看进度与统计）", "xian", PASSWORD),
     ]
     register = qingshan_register_path()
     if Area.objects.filter(name=TOWNSHIP, parent__name=COUNTY).exists():
         out.write("示范数据已存在，未重复载入。\n")
+        voting = Election.objects.filter(
+            area__name=ELECTION_DAY_VILLAGE, campaign__area__name=TOWNSHIP
+        ).first()
+        if voting is not None and voting.election_day < timezone.localdate():
+            out.write(
+                f"注意：示范数据载入于 {voting.election_day:%Y-%m-%d}，{ELECTION_DAY_VILLAGE}的"
+                "选举日已过，不能再开始投票；如需重新演示选举日，请删除 var/ 目录后重新运行。\n"
+            )
     else:
         out.write("正在载入示范乡镇……\n")
         with transaction.atomic():
@@ -261,8 +273,6 @@ def _seed(today: date) -> None:
     user("qingshan", "青山村选委会·王建国", Role.ELECTION_COMMITTEE, villages[DEMO_VILLAGE])
     user("qingshan2", "青山村选委会·李秀英", Role.ELECTION_COMMITTEE, villages[DEMO_VILLAGE])
     user("guanchayuan", "县人大观察员", Role.OBSERVER, town)
-    for username, full_name in ELECTION_DAY_USERS:
-        user(username, full_name, Role.ELECTION_COMMITTEE, villages[ELECTION_DAY_VILLAGE])
     campaign = plan.campaign_create(
         acting_user=office,
         area=town,
@@ -524,8 +534,7 @@ class _Village:
         """Two clerks enter the same nomination tally; every department finds every
         preliminary candidate qualified; the formal list is posted six days before the
         election (浙江 第十八条第三款: at least five days before)."""
-        users = get_user_model().objects
-        chief, one, two = (users.get(username=u) for u, _ in ELECTION_DAY_USERS)
+        chief, one, two = self.staff_logins()
         nominees = list(
             Nominee.objects.filter(election=self.election).select_related("voter").order_by("pk")
         )
@@ -562,3 +571,63 @@ class _Village:
         )
         self.stage(Stage.NOMINATION, Action.CLOSE)
         self.stage(Stage.PROXIES, Action.CLOSE)
+        self.appoint_staff(chief)
+
+    def staff_people(self) -> list[Voter]:
+        """Eight villagers who are neither committee members, incumbents nor nominees."""
+        picked = self.people(8, women=3, skip=30)
+        found = {
+            v.id_number: v
+            for v in Voter.objects.filter(
+                election=self.election, id_number__in=[p.id_number for p in picked]
+            )
+        }
+        return [found[p.id_number] for p in picked]
+
+    def staff_logins(self) -> list[AbstractBaseUser]:
+        """The three election-staff logins of the village (the first three staff people)."""
+        return [
+            user_create(
+                acting_user=None,
+                username=username,
+                password=PASSWORD,
+                full_name=f"{self.name}·{person.name}（{label}）",
+                role=Role.ELECTION_COMMITTEE,
+                area=self.election.area,
+                check_password=False,
+            )
+            for (username, label), person in zip(
+                ELECTION_DAY_USERS, self.staff_people(), strict=False
+            )
+        ]
+
+    def appoint_staff(self, chief: AbstractBaseUser) -> None:
+        """The staff took the training test (pass mark 85) and are appointed by the committee:
+        the 总监票人 and two 计票人 with logins, two 监票人, a 唱票人, a 验证发票人 and a 代书人."""
+        people = self.staff_people()
+        session = prep.training_session_create(
+            acting_user=chief,
+            election=self.election,
+            title="选举工作人员培训",
+            held_on=self.today - timedelta(days=3),
+            trainer="青山镇换届办",
+        )
+        for n, person in enumerate(people):
+            prep.trainee_score_enter(
+                acting_user=chief,
+                session=session,
+                name=person.name,
+                id_number=person.id_number,
+                score=96 - n,
+            )
+        users = get_user_model().objects
+        logins = [users.get(username=u) for u, _ in ELECTION_DAY_USERS]
+        roles = ["chief_scrutineer", "counter", "counter", *OTHER_STAFF]
+        for n, (person, role) in enumerate(zip(people, roles, strict=True)):
+            polling.staff_add(
+                acting_user=chief,
+                election=self.election,
+                role=role,
+                voter=person,
+                user=logins[n] if n < len(logins) else None,
+            )
