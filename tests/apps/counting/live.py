@@ -174,23 +174,24 @@ class Server:
     """``huanjie serve`` as a child process, in its own process group (so ``kill -9`` takes
     the whole server at once)."""
 
-    def __init__(self, env: dict[str, str], port: int) -> None:
+    def __init__(self, env: dict[str, str], port: int, argv: list[str] | None = None) -> None:
         self.env, self.port = env, port
+        self.argv = argv or [
+            sys.executable,
+            "-m",
+            "huanjie.cli",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--no-worker",
+        ]
         self.proc: subprocess.Popen[bytes] | None = None
 
     def start(self, timeout: float = 60.0) -> None:
         self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "huanjie.cli",
-                "serve",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(self.port),
-                "--no-worker",
-            ],
+            self.argv,
             env=child_env(self.env),
             cwd=ROOT,
             stdout=subprocess.DEVNULL,

@@ -216,13 +216,10 @@ def _round(election: Election, number: int) -> Round:
 
 
 def _box(election: Election, box_id: int) -> Box:
-    box = (
-        Box.objects.select_related("round", "round__election", "station")
-        .filter(pk=box_id, round__election=election)
-        .first()
-    )
+    box = Box.objects.select_related("round").filter(pk=box_id, round__election=election).first()
     if box is None:
         raise Http404
+    box.round.election = election  # already loaded (and checked) by election_for
     return box
 
 

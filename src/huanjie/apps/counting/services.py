@@ -94,8 +94,14 @@ def _require_counting(r: Round) -> None:
 
 
 def _fresh(box: Box) -> Round:
-    """The box's round as it is now (a page may hold an old copy)."""
-    return Round.objects.select_related("election", "election__area").get(pk=box.round_id)
+    """The box's round as it is now (a page may hold an old copy). Only the status can have
+    changed (posts and candidates are frozen): one small query when it has not."""
+    status = Round.objects.filter(pk=box.round_id).values_list("status", flat=True).first()
+    r = box.round
+    if status is None or status != r.status:
+        r = Round.objects.select_related("election", "election__area").get(pk=box.round_id)
+        box.round = r
+    return r
 
 
 def _lock_round(box: Box) -> Round:
@@ -399,7 +405,14 @@ class Recorded:
 
 
 def _lock_count(box: Box) -> BoxCount:
-    bc = BoxCount.objects.select_for_update().filter(box=box).first()
+    """The box's count row, locked, with the round as it is now (its status checked)."""
+    bc = (
+        BoxCount.objects.select_for_update(of=("self",))
+        .select_related("box__round")
+        .filter(box_id=box.pk)
+        .first()
+    )
+    _require_counting(bc.box.round if bc is not None else _fresh(box))
     if bc is None:
         raise CountingError(
             f"票箱“{box.name}”尚未开箱清点（或清点尚未确定），不能录入选票",
@@ -475,8 +488,7 @@ def ballot_record(
     (the paper is what it is) and its verdict returned. A retried request for a position
     already recorded with the same ballot by the same clerk changes nothing (``replay``)."""
     uid = _uid(acting_user)
-    r = _fresh(box)
-    _require_counting(r)
+    r = box.round  # posts and candidates are frozen; the status is checked under the lock
     lay, m = _marks(r, keys, ballot, doubtful)
     data = m.to_json(lay)
     try:
@@ -572,8 +584,7 @@ def ballot_correct(
     """The clerk of a pass corrects one of its ballots while the box is being entered; the
     earlier version is kept with the row."""
     uid = _uid(acting_user)
-    r = _fresh(box)
-    _require_counting(r)
+    r = box.round  # posts and candidates are frozen; the status is checked under the lock
     lay, m = _marks(r, keys, ballot, doubtful)
     data = m.to_json(lay)
     with transaction.atomic():
