@@ -26,7 +26,7 @@ from huanjie.core.calendar.holidays import add_period
 from huanjie.core.count import decide_round, outcome_to_json, parse_round
 from huanjie.core.count.parse import ROUND_SCHEMA, InputError
 from huanjie.core.preparation import Kin, PersonRef, same_person
-from huanjie.core.rounds import RoundState
+from huanjie.core.rounds import STATE_LABELS, RoundState
 from huanjie.core.rules import Profile, load_profile
 
 #: Near relations that may not sit together on the committee (任职回避): 夫妻、父母子女、兄弟姐妹
@@ -648,6 +648,22 @@ def election_outcome(election: Election) -> ElectionOutcome:
         presiding=presiding,
         summary=summary,
     )
+
+
+def election_blockers(election: Election) -> list[str]:
+    """Registered for the 投票选举 stage: it closes only once the vote has been held and every
+    round of it decided (a round open, awaiting its count or its result, or arranged and not
+    yet held, belongs to the vote). Whether seats may stay vacant is the core's decision,
+    shown on the results page; it is not a blocker here (上海 第二十一条第一款 lets the meeting
+    decide, see docs/statutes.md)."""
+    all_rounds = list(polling.rounds(election))
+    if not all_rounds:
+        return ["尚未投票（见“投票”）"]
+    return [
+        f"{r}：{STATE_LABELS[RoundState(r.status)]}，尚未确定选举结果（见“选举结果”）"
+        for r in all_rounds
+        if r.status != RoundState.DECIDED
+    ]
 
 
 # --- A decided round as people read it (pages, announcement, report) --------------------------
