@@ -144,3 +144,55 @@ def test_one_build_at_a_time(decided: Any, users: dict[str, Any], media: Path) -
     services.archive_start(acting_user=users["qingshan"], election=decided)
     with pytest.raises(AftermathError, match="正在生成"):
         services.archive_start(acting_user=users["qingshan"], election=decided)
+
+
+def test_the_ballots_whole_account_is_archived(
+    formal: Any, users: dict[str, Any], media: Path
+) -> None:
+    """选票印制记录: the print run, every spoiled serial, the public destruction with its
+    witnesses and the reconciliation 印制 = 发出 + 作废 + 剩余, from the ballots part."""
+    from django.utils import timezone
+
+    from huanjie.apps.ballots import services as ballots
+    from huanjie.apps.polling import services as polling
+    from huanjie.apps.roll.selectors import registered
+
+    who = users["qingshan"]
+    r = polling.round_create_regular(acting_user=who, election=formal)
+    run = ballots.print_run_record(acting_user=who, round=r, quantity=70, note="含备用")
+    ballots.spoiled_record(acting_user=who, print_run=run, serial=3, reason="印刷污损")
+    polling.round_open(acting_user=who, round=r)
+    box = r.boxes.order_by("pk").first()
+    assert box is not None
+    for v in registered(formal).order_by("pk")[:40]:
+        polling.ballot_issue(acting_user=who, round=r, voter=v, box=box)
+    polling.round_close(acting_user=who, round=r)
+    ballots.destruction_record(
+        acting_user=who,
+        print_run=run,
+        left_over={"": 29},
+        witnesses=["张伟甲", "王伟甲"],
+        destroyed_at=timezone.now(),
+        place="村文化礼堂",
+    )
+    pkg = built(who, formal)
+    path = archive.package_file(pkg)
+    assert path is not None
+    files = archive.read_zip(path.read_bytes())
+    name = next(n for n in files if n.endswith("选票印制记录-第1轮.json"))
+    record = json.loads(files[name])
+    assert record["print_run"]["quantity"] == 70
+    assert record["print_run"]["recorded_by"] == who.get_username()
+    assert [(s["serial"], s["reason"]) for s in record["spoiled"]] == [(3, "印刷污损")]
+    assert record["destruction"]["witnesses"] == ["张伟甲", "王伟甲"]
+    assert record["destruction"]["place"] == "村文化礼堂"
+    sheet = record["reconciliation"]["sheets"][0]
+    assert (sheet["printed"], sheet["issued"], sheet["spoiled"], sheet["left_over"]) == (
+        70,
+        40,
+        1,
+        29,
+    )
+    assert record["reconciliation"]["balanced"] is True
+    manifest = json.loads(files[core.MANIFEST])
+    assert "选票印制记录" not in {m["title"] for m in manifest["missing"]}

@@ -148,12 +148,62 @@ def _plain(obj: Any) -> bytes:
 
 
 def _print_runs(election: Election) -> list[tuple[str, bytes]]:
-    print_run = _need("huanjie.apps.ballots.selectors", "print_run")
+    """Per round, the ballots' whole account from the ballots part: the print run, every
+    spoiled serial, the public destruction with its witnesses, and the reconciliation
+    印制 = 发出 + 作废 + 剩余 per sheet (``ballots.selectors.reconciliation``)."""
+    reconciliation = _need("huanjie.apps.ballots.selectors", "reconciliation")
+    spoiled = _need("huanjie.apps.ballots.selectors", "spoiled")
     out = []
     for r in _rounds(election):
-        run = print_run(r)
-        if run is not None:
-            out.append((f"选票印制记录-第{r.number}轮.json", _plain(run)))
+        rec = reconciliation(r)
+        run = rec.run
+        if run is None:
+            continue
+        done = rec.destruction
+        record = {
+            "round": r.number,
+            "kind": r.kind,
+            "held_on": r.held_on,
+            "print_run": {
+                "quantity": run.quantity,
+                "note": run.note,
+                "recorded_at": run.recorded_at,
+                "recorded_by": run.recorded_by.get_username() if run.recorded_by else None,
+            },
+            "spoiled": [
+                {"serial": s.serial, "sheet": s.sheet, "reason": s.reason, "at": s.recorded_at}
+                for s in spoiled(run)
+            ],
+            "destruction": None
+            if done is None
+            else {
+                "left_over": done.left_over,
+                "issued": done.issued,
+                "spoiled": done.spoiled,
+                "witnesses": done.witnesses,
+                "destroyed_at": done.destroyed_at,
+                "place": done.place,
+            },
+            "reconciliation": {
+                "issued": rec.issued,
+                "sheets": [
+                    {
+                        "sheet": s.sheet,
+                        "label": s.label,
+                        "printed": s.printed,
+                        "issued": s.issued,
+                        "spoiled": s.spoiled,
+                        "left_over": s.left_over,
+                        "expected_left": s.expected_left,
+                        "difference": s.difference,
+                    }
+                    for s in rec.sheets
+                ],
+                "balanced": rec.balanced,
+                "problems": rec.problems,
+            },
+        }
+        out.append((f"选票印制记录-第{r.number}轮.json", _plain(record)))
     if not out:
         raise MissingDocumentError("没有选票印制记录")
     return out
