@@ -16,6 +16,7 @@ from huanjie.apps.aftermath import archive, selectors, services
 from huanjie.apps.aftermath.models import ArchivePackage
 from huanjie.apps.aftermath.services import AftermathError
 from huanjie.apps.audit.models import AuditEntry
+from huanjie.apps.audit.services import entry_hash
 from huanjie.core import aftermath as core
 
 pytestmark = pytest.mark.django_db
@@ -82,6 +83,10 @@ def test_package_holds_every_document_with_its_hash(
     assert {"seq", "hash", "prev_hash", "action"} <= set(lines[0])
     assert all(x["area_path"].startswith(decided.area.path) for x in lines)
     assert "aftermath.handover_start" in {x["action"] for x in lines}
+    # each line carries every hashed field: its hash is recomputed from the line alone
+    for x in lines:
+        fields = {k: v for k, v in x.items() if k not in ("hash", "prev_hash")}
+        assert entry_hash(x["prev_hash"], fields) == x["hash"]
     listing = files[core.LISTING].decode()
     assert "未能归档" in listing
     assert listed["审计日志.jsonl"]["sha256"] in listing

@@ -341,7 +341,9 @@ SOURCES: tuple[Source, ...] = (
 
 def audit_extract(election: Election) -> bytes:
     """The audit log's entries for the village (its area and below) since the election was
-    set up, one JSON object per line with seq, hashes and content: each can be checked
+    set up, one JSON object per line with seq, hashes and content: each line holds every
+    field the chain hashes, so its hash can be recomputed from the line alone
+    (``audit.services.entry_hash(prev_hash, line without hash and prev_hash)``), and checked
     against the whole chain (``huanjie manage verify_audit``)."""
     path = election.area.path
     rows = AuditEntry.objects.filter(
@@ -352,7 +354,8 @@ def audit_extract(election: Election) -> bytes:
             {
                 "seq": e.seq,
                 "at": e.at.isoformat(),
-                "actor": e.actor_name,
+                "actor_id": e.actor_id,
+                "actor_name": e.actor_name,
                 "action": e.action,
                 "object_type": e.object_type,
                 "object_id": e.object_id,
