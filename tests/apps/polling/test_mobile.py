@@ -33,7 +33,13 @@ def escorts(election: Any, committee: Any, n: int) -> list[Staff]:
 def test_profile_sets_the_number_of_escorts(regular: Round) -> None:
     least, basis = selectors.mobile_escorts_min(regular.election)
     assert least == 3
-    assert "待核原文" in basis  # status S: not found in the current provincial text
+    # 浙江 第二十四条第二款: 每个流动票箱应当有三名以上监票人负责
+    assert basis == "浙江省村民委员会选举办法 第二十四条第二款"
+    # 上海's 办法 has no mobile-box rule: the national default, from a secondary source (S)
+    regular.election.profile_id = "village/shanghai"
+    least, basis = selectors.mobile_escorts_min(regular.election)
+    assert least == 3
+    assert "待核原文" in basis
 
 
 def test_too_few_escorts_keep_polls_and_box_from_opening(
