@@ -12,8 +12,6 @@ each PDF is kept there too, with its first page as a PNG.
 from __future__ import annotations
 
 import io
-import re
-import subprocess
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
@@ -22,10 +20,11 @@ from typing import Any
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
-from pypdf import PdfReader
 
 from huanjie.examples.register import QINGSHAN_FILE, qingshan, voters_on
-from huanjie.web.demo_seed import DEMO_VILLAGE, PASSWORD, demo_election_day, seed_demo
+from huanjie.web.demo_seed import DEMO_VILLAGE, demo_election_day, seed_demo
+
+from .walking import Walk, fill_form, ok, submit
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -55,81 +54,6 @@ CANDIDATES = {
 DEPARTMENTS = ["组织部门", "民政部门", "公安部门", "纪检监察机关", "司法行政部门", "乡镇人民政府"]
 
 
-class Walk:
-    """The browsers of the people in the walk, and the numbered screenshots and PDFs."""
-
-    def __init__(self, browser: Any, base: str, shots: Path) -> None:
-        self.browser, self.base, self.shots = browser, base, shots
-        self.contexts: list[Any] = []
-        self.pages: dict[str, Any] = {}
-        self.n = 0
-
-    def login(self, username: str) -> Any:
-        context = self.browser.new_context(
-            locale="zh-CN", viewport={"width": 1280, "height": 900}, accept_downloads=True
-        )
-        self.contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(15000)
-        page.goto(f"{self.base}/login/")
-        page.fill("input[name=username]", username)
-        page.fill("input[name=password]", PASSWORD)
-        page.click("button[type=submit], input[type=submit]")
-        page.wait_for_url(f"{self.base}/")
-        self.pages[username] = page
-        return page
-
-    def shot(self, page: Any, name: str) -> Path:
-        self.n += 1
-        path = self.shots / f"{self.n:02d}-{name}.png"
-        page.screenshot(path=str(path), full_page=True)
-        # Chromium can be left with a stale scroll position after a full-page capture, and
-        # the next click then lands beside its target: start again from the top.
-        page.evaluate("() => window.scrollTo(0, 0)")
-        return path
-
-    def pdf(self, page: Any, link: str, name: str, *expected: str) -> str:
-        """Open the PDF behind ``link`` as the user's browser would (same session), keep it
-        and its first page as an image, and check that its text holds ``expected``."""
-        href = page.locator(f"a:has-text('{link}')").first.get_attribute("href")
-        assert href, link
-        response = page.request.get(self.base + href)
-        assert response.status == 200, (link, response.status, response.text()[:300])
-        assert response.headers["content-type"] == "application/pdf"
-        self.n += 1
-        path = self.shots / f"{self.n:02d}-{name}.pdf"
-        path.write_bytes(response.body())
-        text = "".join(p.extract_text() for p in PdfReader(path).pages)
-        plain = re.sub(r"\s+", "", text)
-        for want in expected:
-            assert want in plain, (name, want, text[:500])
-        subprocess.run(
-            [
-                "pdftoppm",
-                "-r",
-                "50",
-                "-png",
-                "-f",
-                "1",
-                "-l",
-                "1",
-                "-singlefile",
-                path,
-                path.with_suffix(""),
-            ],
-            check=True,
-        )
-        return plain
-
-    def close(self, failed: bool, test: str) -> None:
-        for username, page in self.pages.items():
-            if failed and not page.is_closed():
-                path = self.shots / f"FAILED-{test}-{username}.png"
-                page.screenshot(path=str(path), full_page=True)
-        for context in self.contexts:
-            context.close()
-
-
 @pytest.fixture(scope="module", autouse=True)
 def _fresh_shots(shots_dir: Path) -> None:
     """Screenshots and PDFs of an earlier run are removed, so what is there is this run's."""
@@ -156,38 +80,9 @@ def walk(
     w.close(failed=report is None or report.failed, test=request.node.name)
 
 
-def ok(page: Any, text: str = "") -> None:
-    """The last action succeeded: a success message (containing ``text``), no error message
-    and no form error (pages also show standing findings in red; those are not errors)."""
-    expect(page.locator("[role=status].msg-success").first).to_contain_text(text)
-    expect(page.locator("[role=status].msg-error, ul.errorlist")).to_have_count(0)
-
-
-def submit(page: Any, button: Any) -> None:
-    """Press a form's button and wait for the page that answers it (a click alone returns
-    before the browser has left the old page, whose messages would still be read)."""
-    with page.expect_navigation():
-        if isinstance(button, str):
-            page.click(button)
-        else:
-            button.click()
-
-
 def stage(page: Any, stage_id: str, button: str) -> None:
     submit(page, f"#stage-{stage_id} button:has-text('{button}')")
     ok(page, f"已{button}")
-
-
-def fill_form(page: Any, form: str, values: dict[str, str]) -> None:
-    """Fill a form's fields by name: text, number, date and textarea inputs; selects by
-    visible label."""
-    scope = page.locator(form)
-    for name, value in values.items():
-        field = scope.locator(f"[name='{name}']")
-        if field.evaluate("e => e.tagName") == "SELECT":
-            field.select_option(label=value)
-        else:
-            field.fill(value)
 
 
 def test_a_village_from_campaign_to_formal_candidates(walk: Walk) -> None:

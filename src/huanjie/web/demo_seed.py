@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from huanjie.apps.accounts.models import Role
 from huanjie.apps.accounts.services import user_create
+from huanjie.apps.ballots import services as ballots
 from huanjie.apps.campaigns import services as plan
 from huanjie.apps.campaigns.models import Campaign, Election, Post
 from huanjie.apps.candidates import services as cand
@@ -188,6 +189,12 @@ ELECTION_DAY_USERS = [
     ("shimen2", "计票人甲"),
     ("shimen3", "计票人乙"),
 ]
+BALLOT_COLOURS = ["浅粉红", "浅黄", "浅蓝", "浅绿"]
+BALLOT_SEALS = [
+    "青山镇换届选举专用章（甲）",
+    "青山镇换届选举专用章（乙）",
+    "青山镇换届选举专用章（丙）",
+]
 #: The rest of 石门村's election-day staff (选举工作人员), after the three with logins.
 OTHER_STAFF = ["scrutineer", "scrutineer", "caller", "issuer", "writer"]
 AUDITOR = "青山镇农村集体“三资”管理服务中心"
@@ -279,6 +286,11 @@ def _seed(today: date) -> None:
         term=12,
         default_profile="village/zhejiang",
         default_election_day=demo_election_day(today),
+    )
+    # The township's ballot papers and seals (the security features), one of each drawn at
+    # random for a village when its ballots are ordered.
+    ballots.security_set_update(
+        acting_user=office, campaign=campaign, colours=BALLOT_COLOURS, seals=BALLOT_SEALS
     )
     prep.preparation_setting_update(
         acting_user=office,
@@ -572,6 +584,8 @@ class _Village:
         self.stage(Stage.NOMINATION, Action.CLOSE)
         self.stage(Stage.PROXIES, Action.CLOSE)
         self.appoint_staff(chief)
+        office = get_user_model().objects.get(username="zhenban")
+        ballots.security_choose(acting_user=office, election=self.election)
 
     def staff_people(self) -> list[Voter]:
         """Eight villagers who are neither committee members, incumbents nor nominees."""
