@@ -160,7 +160,7 @@ def count_start(*, acting_user: User, round: Round, method: str) -> RoundCount:
         before = rc.method if rc else None
         if rc is not None and rc.method != method:
             started = (
-                BoxCount.objects.filter(box__round=r).exists()
+                BallotEntry.objects.filter(count__box__round=r).exists()
                 or Sheet.objects.filter(box__round=r, kind=Sheet.Kind.TOTALS).exists()
             )
             if started:
@@ -169,6 +169,8 @@ def count_start(*, acting_user: User, round: Round, method: str) -> RoundCount:
                 )
             rc.method = method
             rc.save(update_fields=["method"])
+            # Boxes opened for entry ballot by ballot hold no ballot yet: nothing to keep.
+            BoxCount.objects.filter(box__round=r).delete()
         elif rc is None:
             rc = RoundCount.objects.create(round=r, method=method, started_by_id=_uid(acting_user))
         if before != method and method == RoundCount.Method.BALLOTS:
