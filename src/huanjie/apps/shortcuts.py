@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import quote
 
 from django import forms
 from django.http import HttpResponse
 
 from huanjie.apps.errors import ServiceError
+from huanjie.printing import MissingCharactersError, UnmaskedIdError
 
 
 def form_error(form: forms.Form, err: ServiceError) -> None:
@@ -20,3 +22,14 @@ def pdf_response(data: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(filename)}"
     return response
+
+
+def printed(build: Callable[[], bytes]) -> bytes:
+    """Run a printing builder; its refusals (a character the font lacks, a full ID number)
+    become a ``ServiceError`` the page shows instead of a blank or unlawful document."""
+    try:
+        return build()
+    except MissingCharactersError as err:
+        raise ServiceError(str(err), "", "missing_characters") from err
+    except UnmaskedIdError as err:  # never expected: documents print names, not IDs
+        raise ServiceError("文书中不得出现完整身份证号", "", "unmasked_id") from err

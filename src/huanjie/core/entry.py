@@ -267,6 +267,15 @@ def resolve(sheet: Sheet, action: EntryAction, *, coordinator: str, reason: str 
     )
 
 
+def warnings_json(e: Entry | None) -> list[dict[str, str]]:
+    """The warnings a clerk acknowledged with an entry, as stored beside it."""
+    if e is None:
+        return []
+    return [
+        {"code": w.code, "level": w.level, "key": w.key, "message": w.message} for w in e.warnings
+    ]
+
+
 def available(state: EntryState) -> tuple[EntryAction, ...]:
     """The actions that lead anywhere from ``state`` (whoever may perform them)."""
     return tuple(a for a in EntryAction if (state, a) in TRANSITIONS)

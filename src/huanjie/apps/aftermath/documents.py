@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django.utils import timezone
 
 from huanjie.apps.aftermath import selectors
 from huanjie.apps.campaigns.models import Election
 from huanjie.apps.errors import ServiceError
 from huanjie.apps.preparation.documents import term_zh
-from huanjie.printing import MissingCharactersError, UnmaskedIdError
+from huanjie.apps.shortcuts import printed
 from huanjie.printing.aftermath import HandoverLine, handover_list
 
 
@@ -34,15 +32,6 @@ def cite(articles: str) -> list[str]:
 def new_committee_name(election: Election) -> str:
     body = "居民委员会" if election.area.is_community else "村民委员会"
     return f"{election.area.name}第{term_zh(election.campaign.term)}届{body}"
-
-
-def _print(build: Callable[[], bytes]) -> bytes:
-    try:
-        return build()
-    except MissingCharactersError as err:
-        raise ServiceError(str(err), "", "missing_characters") from err
-    except UnmaskedIdError as err:  # never expected: only names are printed
-        raise ServiceError("文书中不得出现完整身份证号", "", "unmasked_id") from err
 
 
 def handover_pdf(election: Election) -> bytes:
@@ -79,7 +68,7 @@ def handover_pdf(election: Election) -> bytes:
     basis = tuple(
         dict.fromkeys([ORGANIC, *(c for c in cited if c != "《村民委员会组织法》第二十条")])
     )
-    return _print(
+    return printed(
         lambda: handover_list(
             election=election.title,
             committee=new_committee_name(election),

@@ -650,14 +650,6 @@ def _sheet(row: DoubleEntry) -> entry.Sheet:
     )
 
 
-def _warnings_json(e: entry.Entry | None) -> list[dict[str, str]]:
-    if e is None:
-        return []
-    return [
-        {"code": w.code, "level": w.level, "key": w.key, "message": w.message} for w in e.warnings
-    ]
-
-
 def _submit(
     acting_user: User,
     row: DoubleEntry,
@@ -681,7 +673,7 @@ def _submit(
             dict(sheet.first.counts),
             now,
         )
-        row.first_warnings = _warnings_json(sheet.first)
+        row.first_warnings = entry.warnings_json(sheet.first)
     else:
         assert sheet.second is not None
         row.second_clerk_id, row.second_counts, row.second_at = (
@@ -689,7 +681,7 @@ def _submit(
             dict(sheet.second.counts),
             now,
         )
-        row.second_warnings = _warnings_json(sheet.second)
+        row.second_warnings = entry.warnings_json(sheet.second)
     row.state = sheet.state.value
     if sheet.state is EntryState.DEFINITIVE:
         row.result, row.definitive_at = dict(sheet.result or {}), now

@@ -3,14 +3,13 @@ content of a published notice: 初步候选人名单公示 and 正式候选人�
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 
 from huanjie import printing
 from huanjie.apps.campaigns.models import Election
 from huanjie.apps.campaigns.selectors import election_schedule
 from huanjie.apps.candidates.models import Notice
-from huanjie.apps.errors import ServiceError
+from huanjie.apps.shortcuts import printed
 from huanjie.core.rules import load_profile
 
 ORGANIC = "《中华人民共和国村民委员会组织法》第十五条第一款"
@@ -38,15 +37,6 @@ def basis(election: Election, kind: str) -> tuple[str, ...]:
 
 def _d(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
-
-
-def _print(build: Callable[[], bytes]) -> bytes:
-    try:
-        return build()
-    except printing.MissingCharactersError as err:
-        raise ServiceError(str(err), "", "missing_characters") from err
-    except printing.UnmaskedIdError as err:  # never expected: only names are printed
-        raise ServiceError("文书中不得出现完整身份证号", "", "unmasked_id") from err
 
 
 def notice_pdf(election: Election, notice: Notice) -> bytes:
@@ -80,7 +70,7 @@ def notice_pdf(election: Election, notice: Notice) -> bytes:
         period,
         "对名单有异议的，请在公示期内向村民选举委员会或者乡镇人民政府反映。",
     ]
-    return _print(
+    return printed(
         lambda: printing.candidate_list_notice(
             stage="final" if formal else "preliminary",
             election=election.title,

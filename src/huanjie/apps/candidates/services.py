@@ -192,14 +192,6 @@ def _sheet(r: NominationRound) -> entry.Sheet:
     )
 
 
-def _warnings_json(e: entry.Entry | None) -> list[dict[str, str]]:
-    if e is None:
-        return []
-    return [
-        {"code": w.code, "level": w.level, "key": w.key, "message": w.message} for w in e.warnings
-    ]
-
-
 def nomination_round_start(*, acting_user: User, election: Election) -> NominationRound:
     """Open the tally of the direct nomination (one per election until it is reopened)."""
     _require_open(election)
@@ -262,14 +254,14 @@ def tally_submit(
                 dict(submitted.counts),
                 now,
             )
-            r.first_warnings = _warnings_json(submitted)
+            r.first_warnings = entry.warnings_json(submitted)
         else:
             r.second_clerk_id, r.second_counts, r.second_at = (
                 acting_user.pk,
                 dict(submitted.counts),
                 now,
             )
-            r.second_warnings = _warnings_json(submitted)
+            r.second_warnings = entry.warnings_json(submitted)
         r.state = sheet.state.value
         if sheet.state is EntryState.DEFINITIVE:
             r.result, r.definitive_at = dict(sheet.result or {}), now

@@ -3,13 +3,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 
 from huanjie.apps.campaigns.models import Election
 from huanjie.apps.committee import selectors
 from huanjie.apps.committee.models import Role, SelectedBy
 from huanjie.apps.errors import ServiceError
+from huanjie.apps.shortcuts import printed
 from huanjie.printing import forms as printing
 
 ORGANIC = "《中华人民共和国村民委员会组织法》第十二条"
@@ -18,15 +18,6 @@ ORGANIC = "《中华人民共和国村民委员会组织法》第十二条"
 def committee_name(election: Election) -> str:
     kind = "居民" if election.area.is_community else "村民"
     return f"{election.area.name}{kind}选举委员会"
-
-
-def _print(build: Callable[[], bytes]) -> bytes:
-    try:
-        return build()
-    except printing.MissingCharactersError as err:
-        raise ServiceError(str(err), "", "missing_characters") from err
-    except printing.UnmaskedIdError as err:  # never expected: only names are printed
-        raise ServiceError("文书中不得出现完整身份证号", "", "unmasked_id") from err
 
 
 def notice_pdf(election: Election, on: date) -> bytes:
@@ -47,7 +38,7 @@ def notice_pdf(election: Election, on: date) -> bytes:
         )
         for m in serving
     ]
-    return _print(
+    return printed(
         lambda: printing.election_committee_notice(
             title=f"{committee_name(election)}成员公告",
             issuer=committee_name(election),

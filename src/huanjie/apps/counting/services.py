@@ -212,14 +212,6 @@ def _sheet_state(s: Sheet) -> entry.Sheet:
     )
 
 
-def _warnings_json(e: entry.Entry | None) -> list[dict[str, str]]:
-    if e is None:
-        return []
-    return [
-        {"code": w.code, "level": w.level, "key": w.key, "message": w.message} for w in e.warnings
-    ]
-
-
 def _submit(
     s: Sheet, user: User, counts: Mapping[str, object], validate: entry.Validator, ack: bool
 ) -> EntryAction:
@@ -234,10 +226,10 @@ def _submit(
     assert submitted is not None
     if action is EntryAction.FINALISE_FIRST:
         s.first_clerk_id, s.first_counts, s.first_at = _uid(user), dict(submitted.counts), now
-        s.first_warnings = _warnings_json(submitted)
+        s.first_warnings = entry.warnings_json(submitted)
     else:
         s.second_clerk_id, s.second_counts, s.second_at = _uid(user), dict(submitted.counts), now
-        s.second_warnings = _warnings_json(submitted)
+        s.second_warnings = entry.warnings_json(submitted)
     s.state = state.state.value
     if state.state is EntryState.DEFINITIVE:
         s.result, s.definitive_at = dict(state.result or {}), now

@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 
 from huanjie.apps.campaigns.models import Election
 from huanjie.apps.errors import ServiceError
 from huanjie.apps.preparation import selectors
+from huanjie.apps.shortcuts import printed
 from huanjie.printing import forms as printing
 
 ORGANIC = "《中华人民共和国村民委员会组织法》"
@@ -29,15 +29,6 @@ def term_zh(n: int) -> str:
 def committee_name(election: Election) -> str:
     kind = "居民" if election.area.is_community else "村民"
     return f"{election.area.name}{kind}选举委员会"
-
-
-def _print(build: Callable[[], bytes]) -> bytes:
-    try:
-        return build()
-    except printing.MissingCharactersError as err:
-        raise ServiceError(str(err), "", "missing_characters") from err
-    except printing.UnmaskedIdError as err:  # never expected: only names are printed
-        raise ServiceError("文书中不得出现完整身份证号", "", "unmasked_id") from err
 
 
 def evaluation_notice_pdf(election: Election, on: date) -> bytes:
@@ -65,7 +56,7 @@ def evaluation_notice_pdf(election: Election, on: date) -> bytes:
     basis = [f"{ORGANIC}第三十三条"]
     if setting.basis:
         basis.append(setting.basis)
-    return _print(
+    return printed(
         lambda: printing.evaluation_results_notice(
             title=f"{election.area.name}村民委员会成员民主测评结果公告",
             issuer=committee_name(election),
@@ -99,7 +90,7 @@ def audit_notice_pdf(election: Election, on: date) -> bytes:
         f"审计结果：{audit.result}",
         f"发现的问题：{audit.problems or '无'}",
     ]
-    return _print(
+    return printed(
         lambda: printing.audit_results_notice(
             title=f"{election.area.name}{body}离任经济责任审计结果公告",
             issuer=audit.auditor,

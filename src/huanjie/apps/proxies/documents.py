@@ -9,6 +9,7 @@ from huanjie.apps.campaigns.models import Election
 from huanjie.apps.errors import ServiceError
 from huanjie.apps.proxies import selectors
 from huanjie.apps.proxies.models import ProxyNotice
+from huanjie.apps.shortcuts import printed
 from huanjie.core.rules import load_profile
 from huanjie.printing import forms as printing
 
@@ -29,15 +30,6 @@ def basis(election: Election) -> tuple[str, ...]:
     return (ORGANIC, *(c for c in cited if c != organic))
 
 
-def _print(build: object) -> bytes:
-    try:
-        return build()  # type: ignore[operator, no-any-return]
-    except printing.MissingCharactersError as err:
-        raise ServiceError(str(err), "", "missing_characters") from err
-    except printing.UnmaskedIdError as err:  # never expected: only names are printed
-        raise ServiceError("文书中不得出现完整身份证号", "", "unmasked_id") from err
-
-
 def notice_pdf(election: Election, notice: ProxyNotice) -> bytes:
     """The list as published in ``notice`` (names and groups only, never ID numbers)."""
     pairs = [
@@ -51,7 +43,7 @@ def notice_pdf(election: Election, notice: ProxyNotice) -> bytes:
         for e in notice.entries
     ]
     suffix = f"（第{notice.number}期）" if notice.number > 1 else ""
-    return _print(
+    return printed(
         lambda: printing.proxy_voting_notice(
             election=election.title,
             issuer=committee_name(election),
@@ -91,4 +83,4 @@ def certificates_pdf(election: Election) -> bytes:
             for a in auths
         ],
     )
-    return _print(lambda: printing.proxy_certificates(batch))
+    return printed(lambda: printing.proxy_certificates(batch))

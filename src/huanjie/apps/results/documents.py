@@ -4,15 +4,14 @@ only (the frozen input and outcome): 选举结果报告单 per round, 当选证�
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 
 from huanjie.apps.campaigns.models import Election
 from huanjie.apps.errors import ServiceError
 from huanjie.apps.results import selectors
 from huanjie.apps.results.models import RoundResult
+from huanjie.apps.shortcuts import printed
 from huanjie.core.rules import load_profile
-from huanjie.printing import MissingCharactersError, UnmaskedIdError
 from huanjie.printing import results as printing
 
 ORGANIC = "《中华人民共和国村民委员会组织法》第十五条"
@@ -54,15 +53,6 @@ def issuer_name(election: Election) -> str:
         town = election.area.parent
         return f"{town.name}人民政府" if town is not None else "乡镇人民政府"
     return committee_name(election)
-
-
-def _print(build: Callable[[], bytes]) -> bytes:
-    try:
-        return build()
-    except MissingCharactersError as err:
-        raise ServiceError(str(err), "", "missing_characters") from err
-    except UnmaskedIdError as err:  # never expected: only names are printed
-        raise ServiceError("文书中不得出现完整身份证号", "", "unmasked_id") from err
 
 
 def _cite(law: str, ref: str) -> str:
@@ -167,7 +157,7 @@ def report(result: RoundResult, on: date) -> printing.ResultReport:
 
 
 def report_pdf(result: RoundResult, on: date) -> bytes:
-    return _print(lambda: printing.result_report(report(result, on)))
+    return printed(lambda: printing.result_report(report(result, on)))
 
 
 def _cn_years(n: int) -> str:
@@ -208,7 +198,7 @@ def certificates_pdf(election: Election, issued: date) -> bytes:
             for i, m in enumerate(members, start=1)
         ],
     )
-    return _print(lambda: printing.certificates(batch))
+    return printed(lambda: printing.certificates(batch))
 
 
 def notice_pdf(election: Election, on: date) -> bytes:
@@ -241,7 +231,7 @@ def notice_pdf(election: Election, on: date) -> bytes:
     if state.presiding:
         closing.append(f"主任暂缺，由{state.presiding}主持工作。")
     closing.append("对选举结果有异议的，可以向乡镇人民政府或者县级人民政府民政部门反映。")
-    return _print(
+    return printed(
         lambda: printing.election_result_notice(
             election=election_name(election),
             body=body_name(election),

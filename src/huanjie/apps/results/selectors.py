@@ -47,14 +47,9 @@ NEXT_LABELS = {
 
 def count_complete(r: Round) -> tuple[bool, list[str]]:
     """Whether counting has finished this round, and if not, why (``counting.selectors``)."""
-    try:
-        from huanjie.apps.counting import selectors as counting  # noqa: PLC0415
-    except ImportError:  # pragma: no cover - the counting part is always installed
-        return False, ["计票部分尚不可用"]
-    check = getattr(counting, "count_complete", None)
-    if check is None:
-        return False, ["计票部分尚未提供计票结果"]
-    ok, reasons = check(r)
+    from huanjie.apps.counting import selectors as counting  # noqa: PLC0415
+
+    ok, reasons = counting.count_complete(r)
     return bool(ok), list(reasons)
 
 
